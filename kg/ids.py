@@ -1,0 +1,34 @@
+"""Stable ASCII identifiers for instances under pkid: (https://w3id.org/plankg/id/)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from pypinyin import lazy_pinyin
+
+PKID = "https://w3id.org/plankg/id/"
+_NON_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slug(name: str, max_len: int = 48) -> str:
+    """An ASCII slug for a Chinese name: its pinyin, lower case, joined by hyphens.
+
+    Long names are cut and given a short hash so that two long names sharing a prefix stay apart.
+    """
+    words = lazy_pinyin(name, errors=lambda chars: [chars])
+    text = _NON_SLUG.sub("-", "-".join(words).lower()).strip("-")
+    if not text:
+        text = "x"
+    if len(text) > max_len:
+        text = text[: max_len - 9].rstrip("-") + "-" + short_hash(name)
+    return text
+
+
+def short_hash(text: str, length: int = 8) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
+
+
+def iri(*parts: str | int) -> str:
+    """pkid: IRI from path parts, e.g. iri("unit", "jiujiang", "shi-gong-an-ju")."""
+    return PKID + "/".join(str(p) for p in parts)

@@ -1,0 +1,3 @@
+from plankg.kg.cli import main
+
+main()
