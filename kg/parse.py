@@ -1,0 +1,483 @@
+"""Parse normalised plan text into plain Python objects: the notice, chapters, sections, tasks.
+
+No RDF here.  Every element keeps its character span [start, end) in the normalised text.
+
+The outline is read the way a person reads it: each numbering style (一、 / (一) / 1. / (1) / ①)
+opens a level the first time it is seen, and a style already open closes everything below it.
+Tasks are the items that carry a responsibility clause (and their clause-less siblings);
+what stands above them is a chapter (top level) or a section (in between).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from plankg.kg.clauses import Clause, UnitMention, find_clauses, parse_deadline
+from plankg.kg.errors import PlanError
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_NUM = "[一二三四五六七八九十百零〇两]+"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+# (style, pattern): the number is group 1; the match ends where the item's own text begins.
+MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("part", re.compile(rf"^第({CN_NUM})(?:部分|章|篇)\s*")),
+    ("cn", re.compile(rf"^({CN_NUM})\s*[、.]\s*")),
+    ("cn_paren", re.compile(rf"^[(（]\s*({CN_NUM})\s*[)）]\s*[、.]?\s*")),
+    ("arabic", re.compile(r"^(\d{1,3})\s*(?:[、.](?!\d)|\s+(?=[\u4e00-\u9fff]))\s*")),
+    ("arabic_paren", re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.]?\s*")),
+    ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
+)
+GENRES = ("工作要点", "实施方案", "行动计划", "行动方案", "工作方案", "实施意见", "指导意见", "工作计划", "规划", "方案", "计划", "要点", "意见")
+NOT_A_TASK = re.compile(
+    r"^(总体要求|指导思想|基本原则|工作目标|主要目标|总体目标|发展目标|工作原则|保障措施|组织保障|"
+    r"组织实施|组织领导|工作要求|实施步骤|工作步骤|进度安排|有关要求|其他事项|附则|重点任务|主要任务)"
+)
+# Lines of a web page or a printed page that are not the plan.
+FURNITURE = re.compile(
+    r"^(【?字[体号][:：]|打印本页|关闭窗口|打印|关闭|分享到|扫一扫|上一篇|下一篇|浏览次数|阅读次数|点击数|"
+    r"责任编辑|编辑[:：]|信息来源[:：].{0,30}$|发布时间|发布日期|当前位置|您当前的位置|首页\s*[>›»]|"
+    r"[-—–]\s*\d+\s*[-—–]$|第\s*\d+\s*页|\d+\s*/\s*\d+$|【\s*(大|中|小|打印|关闭)|收藏|相关链接|附件下载)"
+)
+SOURCE_LINE = re.compile(r"^(来源|稿源|文章来源)[:：]\s*(.+)$")
+DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
+PUBLICITY_LINE = re.compile(r"^[(（]?\s*(此件|本件)?\s*(主动公开|依申请公开|不予公开|删减后公开)\s*[)）]?$")
+APPROVAL = re.compile(r"已经(.{2,30}?(?:常务会议|全体会议|会议|常委会))(?:审议)?(?:通过|同意)")
+QUOTED_TITLE = re.compile(r"《([^》]{4,80})》")
+REGION_PREFIX = re.compile(
+    r"^(?:中共)?([\u4e00-\u9fff]{1,10}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区|县|自治县|区|旗))"
+    r"(?=[\u4e00-\u9fff\d])"
+)
+
+
+@dataclass
+class Chapter:
+    ordinal: int
+    number: int
+    numeral: str
+    title: str
+    start: int
+    end: int
+
+
+@dataclass
+class Section:
+    ordinal: int
+    number: int
+    chapter: int | None  # ordinal of its chapter
+    title: str
+    start: int
+    end: int
+
+
+@dataclass
+class Assignment:
+    role: str
+    name: str  # simplified form, as written otherwise
+    start: int
+    end: int
+
+
+@dataclass
+class Task:
+    ordinal: int
+    number: int
+    title: str
+    text: str  # the whole task without its responsibility clause
+    start: int
+    end: int
+    chapter: int | None
+    section: int | None
+    assignments: list[Assignment] = field(default_factory=list)
+    deadline: date | None = None
+    deadline_text: str | None = None
+
+
+@dataclass
+class Notice:
+    addressees: list[str] = field(default_factory=list)
+    issued: date | None = None
+    approved_by: str | None = None
+    publicity: str | None = None
+    source: str | None = None
+
+
+@dataclass
+class Plan:
+    title: str
+    region: str | None
+    level: str | None  # "national" | "provincial" | "municipal" | "county"
+    genre: str | None
+    year: int | None
+    notice: Notice
+    preamble: str
+    chapters: list[Chapter]
+    sections: list[Section]
+    tasks: list[Task]
+    citations: list[str]
+
+
+@dataclass
+class _Line:
+    number: int  # 1-based line number in the normalised text
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class _Node:
+    style: str
+    number: int
+    numeral: str
+    line: _Line
+    content_start: int  # where the item's own text begins (after the marker)
+    end: int
+    parent: _Node | None
+    children: list[_Node] = field(default_factory=list)
+    clauses: list[Clause] = field(default_factory=list)
+    depth: int = 0
+
+
+def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = None) -> Plan:
+    """Parse a plan's normalised text.  Raises PlanError when no plan can be found in it."""
+    lines = [line for line in _lines(text) if not FURNITURE.search(line.text) and not _foreign(line.text)]
+    if not lines:
+        raise PlanError(path, None, "holds no Chinese text; expected a plan (工作要点, 实施方案, 行动计划 ...)")
+    notice, title, body_lines = _notice_and_title(lines, fallback_title)
+    roots, preamble_lines = _outline(body_lines, text)
+    if not roots:
+        line = body_lines[0].number if body_lines else lines[-1].number
+        raise PlanError(path, line, "found no numbered items (一、 / (一) / 1.); expected the plan's chapters or tasks")
+    year = _year(title, notice)
+    chapters, sections, tasks = _structure(roots, text, year)
+    if not tasks:
+        raise PlanError(path, roots[0].line.number, "found no tasks under the numbered items")
+    region = _region(title)
+    return Plan(
+        title=title,
+        region=region,
+        level=_level(region, title, notice, tasks),
+        genre=next((g for g in GENRES if g in title), None),
+        year=year,
+        notice=notice,
+        preamble="".join(line.text for line in preamble_lines),
+        chapters=chapters,
+        sections=sections,
+        tasks=tasks,
+        citations=sorted({m.group(1) for m in QUOTED_TITLE.finditer(text)} - {title}),
+    )
+
+
+def _lines(text: str) -> list[_Line]:
+    result = []
+    position = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        stripped = raw.strip()
+        if stripped:
+            start = position + raw.index(stripped[0])
+            result.append(_Line(number, start, start + len(stripped), stripped))
+        position += len(raw) + 1
+    return result
+
+
+def _foreign(line: str) -> bool:
+    """A line in another language (mostly Latin letters, no Chinese): not part of the plan."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in line)
+    cjk = sum("\u4e00" <= ch <= "\u9fff" for ch in line)
+    return cjk == 0 and (letters >= 3 or not any(ch.isdigit() for ch in line))
+
+
+def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[Notice, str, list[_Line]]:
+    """Split the notice around the plan (addressees, approval, date, publicity, source) from its body."""
+    notice = Notice()
+    quoted: str | None = None
+    title_index: int | None = None
+    first_marker = next((i for i, line in enumerate(lines) if _marker(line.text)), len(lines))
+    for index, line in enumerate(lines[:first_marker]):
+        text = line.text
+        if index == 0 and text.endswith((":", "：")) and len(text) < 200:
+            notice.addressees = [a for a in re.split(r"[,，、;；]", text.rstrip(":：")) if a] if "(" not in text \
+                else _split_addressees(text.rstrip(":："))
+            continue
+        if quoted is None and (m := QUOTED_TITLE.search(text)) and ("印发" in text or "通过" in text):
+            quoted = m.group(1)
+        if (m := APPROVAL.search(text)) and notice.approved_by is None:
+            notice.approved_by = m.group(1)
+        if quoted and _same_title(text, quoted) and title_index is None:
+            title_index = index
+        elif title_index is None and _looks_like_title(text) and not quoted:
+            title_index = index
+    if title_index is None and quoted:
+        title_index = next((i for i, line in enumerate(lines[:first_marker]) if _same_title(line.text, quoted)), None)
+    if title_index is not None:
+        title = lines[title_index].text.strip("《》 ")
+        m = re.search(r"关于印发(.+?)的通知", title)
+        if m:
+            title = m.group(1).strip("《》")
+    else:
+        title = quoted or fallback_title or "未命名计划"
+    body: list[_Line] = []
+    for index, line in enumerate(lines):
+        text = line.text
+        if (m := DATE_LINE.match(text)) and notice.issued is None:
+            try:
+                notice.issued = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                pass
+            continue
+        if m := PUBLICITY_LINE.match(text):
+            notice.publicity = m.group(2)
+            continue
+        if m := SOURCE_LINE.match(text):
+            notice.source = m.group(2).strip()
+            continue
+        if title_index is not None and index <= title_index:
+            continue
+        body.append(line)
+    return notice, title, body
+
+
+def _split_addressees(text: str) -> list[str]:
+    from plankg.kg.clauses import split_top_level
+
+    return [text[s:e].strip() for s, e in split_top_level(text, ",，;；") if text[s:e].strip()]
+
+
+def _same_title(line: str, title: str) -> bool:
+    def key(s: str) -> str:
+        return re.sub(r"[\s《》“”\"]", "", s)
+
+    return key(line) == key(title) or key(line).endswith("关于印发" + key(title) + "的通知")
+
+
+def _looks_like_title(text: str) -> bool:
+    return len(text) <= 60 and "。" not in text and any(g in text for g in GENRES) and not text.endswith((":", "："))
+
+
+def _marker(text: str) -> tuple[str, re.Match[str]] | None:
+    for style, pattern in MARKERS:
+        match = pattern.match(text)
+        if match and match.end() < len(text):
+            return style, match
+    return None
+
+
+def _number(numeral: str) -> int:
+    if numeral.isdigit():
+        return int(numeral)
+    if numeral in CIRCLED:
+        return CIRCLED.index(numeral) + 1
+    total, current = 0, 0
+    for ch in numeral:
+        if ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            current = CN_DIGITS.get(ch, 0)
+    return total + current
+
+
+_END_OF_BODY = re.compile(r"^(附件|附表|附:|附：)")
+
+
+def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
+    roots: list[_Node] = []
+    stack: list[_Node] = []
+    preamble: list[_Line] = []
+    for line in lines:
+        if _END_OF_BODY.match(line.text) and roots:
+            break
+        found = _marker(line.text)
+        if found is None:
+            if stack:
+                stack[-1].end = line.end
+            else:
+                preamble.append(line)
+            continue
+        style, match = found
+        styles = [node.style for node in stack]
+        if style in styles:
+            del stack[styles.index(style) :]
+        node = _Node(
+            style=style,
+            number=_number(match.group(1)),
+            numeral=match.group(1),
+            line=line,
+            content_start=line.start + match.end(),
+            end=line.end,
+            parent=stack[-1] if stack else None,
+            depth=len(stack) + 1,
+        )
+        (node.parent.children if node.parent else roots).append(node)
+        for ancestor in stack:
+            ancestor.end = line.end
+        stack.append(node)
+    for node in _walk(roots):
+        node.end = max([node.end, *(child.end for child in node.children)])
+        own_end = node.children[0].line.start if node.children else node.end
+        own = text[node.content_start : own_end]
+        node.clauses = [_shift(c, node.content_start) for c in find_clauses(own)]
+    return roots, preamble
+
+
+def _shift(clause: Clause, offset: int) -> Clause:
+    units = tuple(UnitMention(u.role, u.name, u.start + offset, u.end + offset) for u in clause.units)
+    return Clause(units, clause.deadline_text, clause.start + offset, clause.end + offset)
+
+
+def _walk(nodes: list[_Node]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+def _has_clause_below(node: _Node) -> bool:
+    return any(child.clauses or _has_clause_below(child) for child in node.children)
+
+
+def _task_nodes(roots: list[_Node]) -> list[_Node]:
+    """Items carrying a clause with none below, and their clause-less sibling items."""
+    all_nodes = list(_walk(roots))
+    if not any(node.clauses for node in all_nodes):
+        # no clause anywhere: the leaves below the top level, or the top level itself
+        deep = [n for n in all_nodes if not n.children and n.depth > 1]
+        return deep or [n for n in roots if not n.children]
+    tasks = []
+    for node in all_nodes:
+        if _has_clause_below(node):
+            continue
+        if node.clauses:
+            tasks.append(node)
+            continue
+        siblings = node.parent.children if node.parent else roots
+        if any(s.clauses and s.style == node.style for s in siblings) and not NOT_A_TASK.match(_heading(node)):
+            if node.parent is None or not node.children:
+                tasks.append(node)
+    return tasks
+
+
+def _heading(node: _Node) -> str:
+    return node.line.text[node.content_start - node.line.start :]
+
+
+def _structure(roots: list[_Node], text: str, year: int | None) -> tuple[list[Chapter], list[Section], list[Task]]:
+    task_nodes = _task_nodes(roots)
+    chapters: list[Chapter] = []
+    sections: list[Section] = []
+    tasks: list[Task] = []
+    top_level_tasks = any(node.depth == 1 for node in task_nodes)
+    chapter_of: dict[int, int] = {}
+    section_of: dict[int, int] = {}
+    if not top_level_tasks:
+        for node in roots:
+            chapters.append(
+                Chapter(len(chapters) + 1, node.number, node.numeral, _title(_heading(node)), node.line.start, node.end)
+            )
+            chapter_of[id(node)] = len(chapters)
+    task_ids = {id(n) for n in task_nodes}
+    for node in _walk(roots):
+        if node.depth == 2 and not top_level_tasks and id(node) not in task_ids and any(
+            id(d) in task_ids for d in _walk(node.children)
+        ):
+            sections.append(
+                Section(
+                    len(sections) + 1, node.number, chapter_of.get(id(node.parent)), _title(_heading(node)),
+                    node.line.start, node.end,
+                )
+            )
+            section_of[id(node)] = len(sections)
+    for node in task_nodes:
+        chapter = section = None
+        ancestor = node.parent
+        while ancestor is not None:
+            chapter = chapter_of.get(id(ancestor), chapter)
+            section = section_of.get(id(ancestor), section)
+            ancestor = ancestor.parent
+        tasks.append(_task(node, len(tasks) + 1, text, chapter, section, year))
+    return chapters, sections, tasks
+
+
+def _task(node: _Node, ordinal: int, text: str, chapter: int | None, section: int | None, year: int | None) -> Task:
+    # the task's text without its clauses, kept with newlines collapsed
+    pieces, cursor = [], node.content_start
+    for clause in node.clauses:
+        pieces.append(text[cursor : clause.start])
+        cursor = clause.end
+    pieces.append(text[cursor : node.end])
+    plain = re.sub(r"\s*\n\s*", "", "".join(pieces)).strip()
+    title = _title(_heading(node))
+    assignments = [Assignment(u.role, u.name, u.start, u.end) for c in node.clauses for u in c.units]
+    deadline_text = next((c.deadline_text for c in node.clauses if c.deadline_text), None)
+    return Task(
+        ordinal=ordinal,
+        number=node.number,
+        title=title,
+        text=plain,
+        start=node.line.start,
+        end=node.end,
+        chapter=chapter,
+        section=section,
+        assignments=_unique(assignments),
+        deadline=parse_deadline(deadline_text, year),
+        deadline_text=deadline_text,
+    )
+
+
+def _unique(assignments: list[Assignment]) -> list[Assignment]:
+    seen: set[tuple[str, str]] = set()
+    result = []
+    for a in assignments:
+        if (a.role, a.name) not in seen:
+            seen.add((a.role, a.name))
+            result.append(a)
+    return result
+
+
+def _title(heading: str) -> str:
+    """A heading up to its first full stop, without a trailing clause or punctuation."""
+    first = heading.split("。")[0]
+    for begin, _ in _clause_groups(first):
+        first = first[:begin]
+        break
+    return first.strip(" 。.;；,，:：")
+
+
+def _clause_groups(text: str) -> list[tuple[int, int]]:
+    return [(c.start, c.end) for c in find_clauses(text)]
+
+
+def _year(title: str, notice: Notice) -> int | None:
+    if m := re.search(r"(20\d{2})\s*年", title):
+        return int(m.group(1))
+    if m := re.search(r"(20\d{2})\s*[-—–至]\s*(20\d{2})", title):
+        return int(m.group(2))
+    return notice.issued.year if notice.issued else None
+
+
+def _region(title: str) -> str | None:
+    m = REGION_PREFIX.match(title)
+    return m.group(1) if m else None
+
+
+def _level(region: str | None, title: str, notice: Notice, tasks: list[Task]) -> str | None:
+    if title.startswith(("国务院", "全国", "国家", "中共中央")):
+        return "national"
+    if region:
+        if region.endswith(("省", "自治区")):
+            return "provincial"
+        if region.endswith(("县", "旗", "区", "自治县")):
+            return "county"
+        if region.endswith(("市", "州", "盟", "地区")):
+            return "municipal"
+    # fall back on who the units are: 省X厅 / 市X局 / 县X局
+    prefixes = [a.name[:1] for t in tasks for a in t.assignments]
+    for prefix, level in (("省", "provincial"), ("市", "municipal"), ("县", "county")):
+        if prefixes and prefixes.count(prefix) > len(prefixes) / 2:
+            return level
+    return None

@@ -1,0 +1,257 @@
+"""Read a document (.txt/.md in any common encoding, .docx, .html) into normalised text.
+
+Normalisation keeps one character of output per character of input, so a span in the
+normalised text is also a span in the decoded source (`source_offsets` maps any leftover
+differences, such as dropped carriage returns).  Full-width ASCII variants become ASCII,
+traditional characters become simplified; the original form of every character is kept in
+`original` at the same index, so a name can be shown as the document wrote it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from plankg.kg.errors import PlanError
+
+MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kilobytes; refuse what cannot be one
+TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
+HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+DOCX_SUFFIXES = {".docx"}
+SUPPORTED = sorted(TEXT_SUFFIXES - {""} | HTML_SUFFIXES | DOCX_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class Document:
+    path: str
+    text: str  # normalised: simplified, half-width ASCII punctuation, "\n" line ends
+    original: str  # same length as text: the characters before traditional→simplified
+    source_offsets: list[int] = field(repr=False)  # text[i] came from decoded source [offsets[i]]
+    format: str = "txt"
+    encoding: str = "utf-8"
+    checksum: str = ""
+    traditional: bool = False
+
+    def original_span(self, start: int, end: int) -> str:
+        return self.original[start:end]
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one file; raise PlanError naming the file for anything that is not a readable plan."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise PlanError(str(path), None, f"cannot open the file ({exc.strerror})") from exc
+    if path.is_dir():
+        raise PlanError(str(path), None, "is a folder; expected a plan file")
+    if size > MAX_BYTES:
+        raise PlanError(str(path), None, f"is {size / 1e6:.0f} MB; a plan file must be under {MAX_BYTES >> 20} MB")
+    data = path.read_bytes()
+    suffix = path.suffix.lower()
+    checksum = "sha256:" + hashlib.sha256(data).hexdigest()
+    if suffix in DOCX_SUFFIXES:
+        raw, encoding, fmt = docx_text(data, str(path)), "docx", "docx"
+    elif suffix in HTML_SUFFIXES:
+        raw, encoding = html_text(data, str(path))
+        fmt = "html"
+    elif suffix in TEXT_SUFFIXES:
+        raw, encoding = decode(data, str(path))
+        fmt = "md" if suffix == ".md" else "txt"
+        if looks_like_html(raw):
+            raw, encoding = html_text(data, str(path))
+            fmt = "html"
+    else:
+        raise PlanError(str(path), None, f"unsupported file type {suffix!r}; expected one of {', '.join(SUPPORTED)}")
+    if not raw.strip():
+        raise PlanError(str(path), None, "holds no text")
+    return normalise(raw, str(path), fmt=fmt, encoding=encoding, checksum=checksum)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Bytes to text: a BOM wins, then strict UTF-8, then GB18030, then charset detection."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise PlanError(name, None, "cannot tell its text encoding; expected UTF-8, GB18030/GBK or Big5 text")
+    return str(best), best.encoding
+
+
+def looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:500].lower()
+    return head.startswith(("<!doctype html", "<html")) or "<body" in head
+
+
+def docx_text(data: bytes, name: str) -> str:
+    import io
+    import zipfile
+
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise PlanError(name, None, f"is not a readable .docx file ({exc})") from exc
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+# Containers that hold the article on Chinese government sites, most specific first.
+ARTICLE_SELECTORS = (
+    "article",
+    "[class*=TRS_Editor]",
+    "[class*=article-content]",
+    "[class*=article_content]",
+    "[class*=content-text]",
+    "[id*=zoom]",
+    "[class*=zoom]",
+    "[class*=detail]",
+    "[id*=content]",
+    "[class*=content]",
+    "main",
+)
+DROP_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside", "form", "iframe", "template")
+BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "table", "article"}
+
+
+def html_text(data: bytes, name: str) -> tuple[str, str]:
+    """The article of a government web page as text, one block per line."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(data, "lxml")
+    encoding = soup.original_encoding or "utf-8"
+    for tag in soup(DROP_TAGS):
+        tag.decompose()
+    body = soup.body or soup
+    article = best_article(body)
+    title_tag = soup.find("title")
+    lines: list[str] = []
+    if article is not body and title_tag is not None and not article.find(["h1", "h2", "h3"]):
+        lines.append(title_tag.get_text(" ", strip=True))
+    lines.extend(block_lines(article))
+    text = "\n".join(line for line in lines if line.strip())
+    if not text.strip():
+        raise PlanError(name, None, "the web page holds no article text")
+    return text, encoding
+
+
+def best_article(body):
+    """The container with the most Chinese text among the usual article containers."""
+    candidates = []
+    for selector in ARTICLE_SELECTORS:
+        candidates.extend(body.select(selector))
+    best, best_score = body, 0
+    total = cjk_count(body.get_text())
+    for node in candidates:
+        score = cjk_count(node.get_text())
+        # the smallest container that still holds most of the page's Chinese text
+        if score >= 0.5 * total and (best is body or score < best_score or best_score == 0):
+            best, best_score = node, score
+    return best
+
+
+def block_lines(node) -> list[str]:
+    from bs4 import NavigableString
+
+    lines: list[str] = []
+    current: list[str] = []
+
+    def walk(element) -> None:
+        for child in element.children:
+            if isinstance(child, NavigableString):
+                current.append(str(child))
+            elif child.name in BLOCK_TAGS:
+                flush()
+                walk(child)
+                flush()
+            else:
+                walk(child)
+
+    def flush() -> None:
+        text = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(current)).strip()
+        if text:
+            lines.append(text)
+        current.clear()
+
+    walk(node)
+    flush()
+    return lines
+
+
+def cjk_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+# Full-width ASCII variants (U+FF01..U+FF5E) map one to one onto ASCII; the ideographic space too.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+# Brackets and quotes are punctuation a plan uses on purpose (〔〕 in unit names, “” around names):
+# keep them, except the full-width round brackets and colon that clauses use interchangeably.
+_KEEP = {ord("“"), ord("”")}
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def normalise(raw: str, path: str, *, fmt: str, encoding: str, checksum: str) -> Document:
+    chars: list[str] = []
+    offsets: list[int] = []
+    for index, ch in enumerate(raw):
+        if ch == "\r":
+            if raw[index + 1 : index + 2] == "\n":
+                continue
+            ch = "\n"
+        elif ch in "\u2028\u2029\x0b\x0c":
+            ch = "\n"
+        elif ch in "\ufeff\u200b\u200c\u200d":
+            continue
+        code = ord(ch)
+        if code in _WIDTH and code not in _KEEP:
+            ch = chr(_WIDTH[code])
+        chars.append(ch)
+        offsets.append(index)
+    original = "".join(chars)
+    text, traditional = to_simplified(original)
+    return Document(
+        path=path,
+        text=text,
+        original=original,
+        source_offsets=offsets,
+        format=fmt,
+        encoding=encoding,
+        checksum=checksum,
+        traditional=traditional,
+    )
+
+
+def to_simplified(text: str) -> tuple[str, bool]:
+    """Traditional → simplified, keeping the length so spans stay valid; (text, was_traditional)."""
+    converter = _t2s()
+    lines = text.split("\n")
+    out: list[str] = []
+    changed = 0
+    for line in lines:
+        converted = converter.convert(line)
+        if len(converted) != len(line):  # a phrase changed length: fall back to one character at a time
+            converted = "".join(c if len(c) == 1 else ch for ch, c in ((ch, converter.convert(ch)) for ch in line))
+        changed += sum(1 for a, b in zip(line, converted) if a != b)
+        out.append(converted)
+    simplified = "\n".join(out)
+    # a handful of changed characters happen in simplified text too (variant forms); a plan written
+    # in traditional characters changes a large share of them
+    return simplified, changed > max(3, cjk_count(text) // 50)
