@@ -1,0 +1,216 @@
+"""Build the triples of one plan's named graph from the parsed plan and its extraction.
+
+The builder knows nothing of text: it takes the Plan, the Extraction and the Document's
+metadata and returns pyoxigraph triples (the engine's own terms, cheap to make in bulk).
+pk:involvedUnit and pk:involvedIn are materialised, so queries need no inference for them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, Triple
+
+from plankg.kg.extract import Extraction
+from plankg.kg.ids import PKID, iri, short_hash, slug
+from plankg.kg.parse import Plan
+from plankg.kg.read import Document
+from plankg.kg.vocab import PK
+
+RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS_PREF = NamedNode("http://www.w3.org/2004/02/skos/core#prefLabel")
+SKOS_ALT = NamedNode("http://www.w3.org/2004/02/skos/core#altLabel")
+DCT_TITLE = NamedNode("http://purl.org/dc/terms/title")
+PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_DATE, XSD_INTEGER = NamedNode(XSD + "date"), NamedNode(XSD + "integer")
+ROLE_PROPERTY = {"lead": "leadUnit", "cooperating": "cooperatingUnit", "responsible": "responsibleUnit"}
+LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal", "county": "County"}
+_TERMS: dict[str, NamedNode] = {}
+
+
+def pk(name: str) -> NamedNode:
+    """The engine's node for a pk: term; the name is checked against the ontology once."""
+    node = _TERMS.get(name)
+    if node is None:
+        node = _TERMS[name] = NamedNode(str(getattr(PK, name)))
+    return node
+
+
+def zh(text: str) -> Literal:
+    return Literal(text, language="zh")
+
+
+def integer(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INTEGER)
+
+
+def xsd_date(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD_DATE)
+
+
+@dataclass(frozen=True)
+class PlanIds:
+    key: str
+    plan: str
+    graph: str
+
+    @classmethod
+    def for_title(cls, title: str) -> PlanIds:
+        key = slug(title, max_len=96)
+        return cls(key, iri("plan", key), iri("graph", key))
+
+
+def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[PlanIds, list[Triple]]:
+    ids = PlanIds.for_title(plan.title)
+    out: list[Triple] = []
+    add = out.append
+    plan_node = NamedNode(ids.plan)
+
+    def node(*parts: str | int) -> NamedNode:
+        return NamedNode(ids.plan + "/" + "/".join(str(p) for p in parts))
+
+    def span(subject: NamedNode, start: int, end: int) -> None:
+        add(Triple(subject, pk("start"), integer(start)))
+        add(Triple(subject, pk("end"), integer(end)))
+
+    def original_label(subject: NamedNode, start: int, end: int, prop: NamedNode = RDFS_LABEL) -> None:
+        """Where the document is in traditional characters, keep its own form too."""
+        if document.traditional:
+            original = document.original_span(start, end).strip()
+            if original and original != document.text[start:end].strip():
+                add(Triple(subject, prop, Literal(original, language="zh-Hant")))
+
+    # the plan and its notice
+    add(Triple(plan_node, RDF_TYPE, pk("Plan")))
+    add(Triple(plan_node, RDFS_LABEL, zh(plan.title)))
+    add(Triple(plan_node, DCT_TITLE, zh(plan.title)))
+    region = plan_region(plan, extraction, add)
+    if region is not None:
+        add(Triple(plan_node, pk("region"), region))
+    if plan.level:
+        add(Triple(plan_node, pk("level"), pk(LEVELS[plan.level])))
+    if plan.genre:
+        add(Triple(plan_node, pk("genre"), zh(plan.genre)))
+    if plan.year:
+        add(Triple(plan_node, pk("year"), integer(plan.year)))
+    notice = plan.notice
+    if notice.issued:
+        add(Triple(plan_node, pk("issued"), xsd_date(notice.issued)))
+    if notice.approved_by:
+        add(Triple(plan_node, pk("approvedBy"), zh(notice.approved_by)))
+    for addressee in notice.addressees:
+        add(Triple(plan_node, pk("addressee"), zh(addressee)))
+    if notice.publicity:
+        add(Triple(plan_node, pk("publicity"), zh(notice.publicity)))
+    if notice.source:
+        add(Triple(plan_node, pk("sourceLine"), zh(notice.source)))
+    if plan.preamble:
+        add(Triple(plan_node, pk("preamble"), zh(plan.preamble)))
+    source = Path(document.path)
+    add(Triple(plan_node, pk("sourceFile"), Literal(source.name)))
+    add(Triple(plan_node, PROV_DERIVED, NamedNode(source.resolve().as_uri())))
+    add(Triple(plan_node, pk("checksum"), Literal(document.checksum)))
+    add(Triple(plan_node, pk("sourceFormat"), Literal(document.format)))
+    add(Triple(plan_node, pk("encoding"), Literal(document.encoding)))
+    add(Triple(plan_node, pk("sourceText"), Literal(document.text)))
+
+    chapter_nodes: dict[int, NamedNode] = {}
+    for chapter in plan.chapters:
+        subject = chapter_nodes[chapter.ordinal] = node("chapter", chapter.ordinal)
+        add(Triple(subject, RDF_TYPE, pk("Chapter")))
+        add(Triple(subject, RDFS_LABEL, zh(chapter.title)))
+        add(Triple(subject, pk("plan"), plan_node))
+        add(Triple(subject, pk("number"), integer(chapter.number)))
+        span(subject, chapter.start, chapter.end)
+    section_nodes: dict[int, NamedNode] = {}
+    for section in plan.sections:
+        subject = section_nodes[section.ordinal] = node("section", section.ordinal)
+        add(Triple(subject, RDF_TYPE, pk("Section")))
+        add(Triple(subject, RDFS_LABEL, zh(section.title)))
+        add(Triple(subject, pk("plan"), plan_node))
+        add(Triple(subject, pk("number"), integer(section.number)))
+        if section.chapter is not None:
+            add(Triple(subject, pk("chapter"), chapter_nodes[section.chapter]))
+        span(subject, section.start, section.end)
+
+    units_seen: set[str] = set()
+    for task in plan.tasks:
+        subject = node("task", task.ordinal)
+        add(Triple(subject, RDF_TYPE, pk("Task")))
+        add(Triple(subject, RDFS_LABEL, zh(task.title)))
+        add(Triple(subject, pk("text"), zh(task.text)))
+        add(Triple(subject, pk("number"), integer(task.number)))
+        add(Triple(subject, pk("plan"), plan_node))
+        if task.chapter is not None:
+            add(Triple(subject, pk("chapter"), chapter_nodes[task.chapter]))
+        if task.section is not None:
+            add(Triple(subject, pk("section"), section_nodes[task.section]))
+        span(subject, task.start, task.end)
+        if task.deadline_text:
+            add(Triple(subject, pk("deadlineText"), zh(task.deadline_text)))
+        if task.deadline:
+            add(Triple(subject, pk("deadline"), xsd_date(task.deadline)))
+        for index, assignment in enumerate(task.assignments, start=1):
+            unit = extraction.units[assignment.name]
+            unit_node = NamedNode(unit.iri)
+            role = pk(ROLE_PROPERTY[assignment.role])
+            add(Triple(subject, role, unit_node))
+            add(Triple(subject, pk("involvedUnit"), unit_node))
+            add(Triple(unit_node, pk("involvedIn"), subject))
+            record = node("task", task.ordinal, "assignment", index)
+            add(Triple(record, RDF_TYPE, pk("Assignment")))
+            add(Triple(record, pk("task"), subject))
+            add(Triple(record, pk("unit"), unit_node))
+            add(Triple(record, pk("role"), role))
+            span(record, assignment.start, assignment.end)
+            if unit.iri not in units_seen:
+                units_seen.add(unit.iri)
+                unit_triples(unit, extraction, plan, region, add)
+                original_label(unit_node, assignment.start, assignment.end, SKOS_ALT)
+        for kind, prop in (("Platform", "mentionsPlatform"), ("Technology", "mentionsTechnology"),
+                           ("Initiative", "mentionsInitiative"), ("Region", "mentionsRegion")):  # fmt: skip
+            for target in sorted(extraction.mentions.get(task.ordinal, {}).get(kind, ())):
+                add(Triple(subject, pk(prop), NamedNode(target)))
+    for platform in extraction.new_platforms.values():
+        platform_node = NamedNode(platform.iri)
+        add(Triple(platform_node, RDF_TYPE, pk("Platform")))
+        add(Triple(platform_node, SKOS_PREF, zh(platform.name)))
+        add(Triple(platform_node, RDFS_LABEL, zh(platform.name)))
+    return ids, out
+
+
+def plan_region(plan: Plan, extraction: Extraction, add) -> NamedNode | None:
+    """The plan's region: the registry's where it knows it, else a new pk:Region."""
+    if extraction.region_iri:
+        return NamedNode(extraction.region_iri)
+    if not plan.region:
+        return None
+    region = NamedNode(iri("region", extraction.region_slug))
+    add(Triple(region, RDF_TYPE, pk("Region")))
+    add(Triple(region, SKOS_PREF, zh(plan.region)))
+    add(Triple(region, RDFS_LABEL, zh(plan.region)))
+    if plan.level:
+        add(Triple(region, pk("level"), pk(LEVELS[plan.level])))
+    return region
+
+
+def unit_triples(unit, extraction: Extraction, plan: Plan, region: NamedNode | None, add) -> None:
+    """A unit the registry does not know is described in the plan's own graph."""
+    if unit.in_registry:
+        return
+    subject = NamedNode(unit.iri)
+    add(Triple(subject, RDF_TYPE, pk("Unit")))
+    add(Triple(subject, RDF_TYPE, pk(unit.unit_type)))
+    add(Triple(subject, SKOS_PREF, zh(unit.name)))
+    add(Triple(subject, RDFS_LABEL, zh(unit.name)))
+    if region is not None:
+        add(Triple(subject, pk("region"), region))
+    if plan.level:
+        add(Triple(subject, pk("level"), pk(LEVELS[plan.level])))
+
+
+__all__ = ["PKID", "PlanIds", "build_plan", "short_hash"]

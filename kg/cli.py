@@ -1,0 +1,297 @@
+"""The command line: a few lines per command over kg/, no logic of its own."""
+
+from __future__ import annotations
+
+import re
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from plankg.kg.errors import PlanError
+from plankg.kg.store import PlanStore, StoreError, default_store_path
+
+app = typer.Typer(
+    name="plankg",
+    help="Chinese government work plans as a knowledge graph: build, query, export.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="The store folder (default: $PLANKG_STORE or ~/.local/share/plankg/store)."),
+]
+
+
+class QueryFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+    xml = "xml"
+    ttl = "ttl"
+
+
+class ExportFormat(str, Enum):
+    ttl = "ttl"
+    trig = "trig"
+    nq = "nq"
+    nt = "nt"
+    jsonld = "jsonld"
+
+
+def fail(message: str) -> NoReturn:
+    from rich.markup import escape
+
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
+    raise typer.Exit(1)
+
+
+def open_store(path: Path | None, *, seed: bool = True) -> PlanStore:
+    from plankg.kg.pipeline import ensure_seeded
+
+    store = PlanStore(path or default_store_path())
+    if seed and ensure_seeded(store):
+        err.print(f"[dim]The store {store.path} was empty: built the bundled seed plan into it.[/]")
+    return store
+
+
+@app.command()
+def build(
+    sources: Annotated[list[Path] | None, typer.Argument(help="Plan files or folders (.txt .md .docx .html); "
+                                                         "none: the bundled seed plan.")] = None,  # fmt: skip
+    store: StoreOption = None,
+) -> None:
+    """Read plans into the store; rebuilding a plan replaces its named graph."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from plankg.kg.pipeline import build_into, bundled_seed, expand_sources
+
+    files = expand_sources(sources) if sources else [bundled_seed()]
+    target = PlanStore(store or default_store_path())
+    show = len(files) > 1 and err.is_terminal
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, disable=not show, transient=True) as progress:  # fmt: skip
+        reading = progress.add_task("reading", total=len(files))
+        writing = progress.add_task("writing", total=len(files))
+        built = build_into(
+            target,
+            files,
+            on_compiled=lambda _: progress.advance(reading),
+            on_written=lambda _: progress.advance(writing),
+        )
+    for item in built:
+        plan = item.plan
+        units = {a.name for t in plan.tasks for a in t.assignments}
+        err.print(
+            f"[green]built[/] {item.path}: {plan.title} — {len(plan.chapters)} chapters, {len(plan.tasks)} tasks, "
+            f"{len(units)} units, {len(item.triples)} triples → {target.path}",
+            highlight=False,
+        )
+
+
+def parse_param(text: str, declared: str | None):
+    """NAME=VALUE into (name, term): the canned query's declared type wins, else the value's form."""
+    import pyoxigraph as ox
+
+    name, sep, value = text.partition("=")
+    if not sep or not re.fullmatch(r"\w+", name):
+        fail(f"--param {text!r}: expected NAME=VALUE")
+    kind = declared
+    if kind is None:
+        if value.startswith("<") and value.endswith(">"):
+            kind, value = "iri", value[1:-1]
+        elif re.fullmatch(r"-?\d+", value):
+            kind = "integer"
+        elif value.endswith("@zh"):
+            kind, value = "zh", value[:-3].strip('"')
+        else:
+            kind = "string"
+    if kind == "iri":
+        try:
+            return name, ox.NamedNode(value)
+        except ValueError:
+            fail(f"--param {name}: {value!r} is not an IRI")
+    if kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            fail(f"--param {name}: expected an integer, got {value!r}")
+        return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    if kind == "date":
+        return name, ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    if kind == "zh":
+        return name, ox.Literal(value, language="zh")
+    return name, ox.Literal(value)
+
+
+def resolve_query(text: str) -> tuple[str, dict[str, str]]:
+    """SPARQL text, a .rq file or a canned query's name → (SPARQL, declared parameter types)."""
+    from plankg.queries import load_queries, parse_query_file
+
+    canned = load_queries()
+    if text in canned:
+        query = canned[text]
+        return query.sparql, {p.name: p.type for p in query.params}
+    path = Path(text)
+    if text.endswith(".rq") or (len(text) < 300 and "\n" not in text and path.is_file()):
+        if not path.is_file():
+            fail(f"{text}: no such query file")
+        try:
+            query = parse_query_file(path)
+            return query.sparql, {p.name: p.type for p in query.params}
+        except Exception:  # a plain .rq without our header is still a query
+            return path.read_text(encoding="utf-8"), {}
+    if re.fullmatch(r"[\w-]+", text):
+        fail(f"{text!r} is not a canned query; known: {', '.join(sorted(canned))}")
+    return text, {}
+
+
+@app.command()
+def query(
+    query_text: Annotated[str, typer.Argument(metavar="QUERY", help="SPARQL text, a .rq file or a canned query name.")],
+    store: StoreOption = None,
+    endpoint: Annotated[str | None, typer.Option(help="A remote SPARQL 1.1 endpoint URL instead of the store.")] = None,
+    fmt: Annotated[QueryFormat, typer.Option("--format", "-f", help="Output format.")] = QueryFormat.table,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="NAME=VALUE, bound to ?NAME.")] = None,
+) -> None:
+    """Run a SPARQL query over the union of all plans."""
+    import pyoxigraph as ox
+
+    sparql, declared = resolve_query(query_text)
+    bindings = dict(parse_param(p, declared.get(p.partition("=")[0])) for p in (param or []))
+    missing = [name for name in declared if name not in bindings]
+    if missing:
+        fail(f"the query needs --param {' --param '.join(m + '=…' for m in missing)}")
+    if endpoint:
+        fail("--endpoint is not available yet in this version; use --store")
+    target = open_store(store)
+    try:
+        result = target.query(sparql, bindings)
+    except SyntaxError as exc:
+        fail(f"malformed SPARQL: {exc}")
+    except OSError as exc:
+        fail(f"the query failed: {exc}")
+    if isinstance(result, ox.QueryBoolean):
+        write_boolean(bool(result), fmt)
+    elif isinstance(result, ox.QuerySolutions):
+        write_solutions(result, fmt)
+    else:
+        write_triples(result, fmt)
+
+
+RESULT_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
+
+
+def write_solutions(solutions, fmt: QueryFormat) -> None:
+    import pyoxigraph as ox
+
+    if fmt.value in RESULT_FORMATS:
+        data = solutions.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt.value]))
+        sys.stdout.buffer.write(data)
+        if not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+        return
+    if fmt is QueryFormat.ttl:
+        fail("--format ttl is for CONSTRUCT and DESCRIBE queries; use table, json, csv, tsv or xml")
+    from rich.table import Table
+
+    names = [v.value for v in solutions.variables]
+    table = Table(*names, show_lines=False)
+    rows = 0
+    for row in solutions:
+        table.add_row(*(display(row[n]) for n in names))
+        rows += 1
+    out.print(table)
+    err.print(f"[dim]{rows} rows[/]")
+
+
+def display(term) -> str:
+    from rich.markup import escape
+
+    if term is None:
+        return ""
+    return escape(term.value)
+
+
+def write_boolean(value: bool, fmt: QueryFormat) -> None:
+    import json
+
+    if fmt is QueryFormat.json:
+        print(json.dumps({"head": {}, "boolean": value}))
+    else:
+        print("true" if value else "false")
+
+
+def write_triples(triples, fmt: QueryFormat) -> None:
+    import pyoxigraph as ox
+
+    formats = {"json": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML}
+    data = ox.serialize(triples, format=formats.get(fmt.value, ox.RdfFormat.TURTLE), prefixes=_prefixes())
+    sys.stdout.buffer.write(data or b"")
+
+
+def _prefixes() -> dict[str, str]:
+    from plankg.kg.store import PREFIXES
+
+    return PREFIXES
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="ttl/nt: all plans as one graph; "
+                                              "trig/nq/jsonld: one named graph per plan.")] = ExportFormat.trig,  # fmt: skip
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the whole knowledge graph in an RDF format."""
+    import pyoxigraph as ox
+
+    target = open_store(store)
+    if fmt in (ExportFormat.ttl, ExportFormat.nt):
+        triples = target.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+        kind = ox.RdfFormat.TURTLE if fmt is ExportFormat.ttl else ox.RdfFormat.N_TRIPLES
+        data = ox.serialize(triples, format=kind, prefixes=_prefixes() if kind is ox.RdfFormat.TURTLE else None)
+    else:
+        kind = {"trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD}[fmt.value]
+        data = ox.serialize(target.store, format=kind, prefixes=_prefixes() if kind is ox.RdfFormat.TRIG else None)
+    data = data or b""
+    if out_file:
+        out_file.write_bytes(data)
+        err.print(f"[green]wrote[/] {out_file} ({len(data):,} bytes, {fmt.value})", highlight=False)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@app.command()
+def stats(store: StoreOption = None) -> None:
+    """Count plans, chapters, tasks, units and triples in the store."""
+    from rich.table import Table
+
+    target = open_store(store)
+    table = Table("what", "count", title=f"plankg store {target.path}")
+    for name, value in target.stats().items():
+        table.add_row(name, f"{value:,}")
+    out.print(table)
+    for info in target.plans():
+        out.print(f"  {info.title}  [dim]{info.graph}[/]", highlight=False)
+
+
+def main() -> None:
+    """Entry point: bad input gets a message and exit 1, never a traceback."""
+    try:
+        app()
+    except (PlanError, StoreError) as exc:
+        try:
+            fail(str(exc))
+        except typer.Exit:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

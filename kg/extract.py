@@ -1,0 +1,102 @@
+"""Mentions in a parsed plan: which unit each name stands for, and the platforms, technologies,
+initiatives and regions each task names.  The registries are the gazetteers; names not in them
+are still found (units from clauses, platforms from quoted names such as “X”平台)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from plankg.kg.ids import iri, slug
+from plankg.kg.parse import Plan
+from plankg.kg.registry import Registry, name_key
+
+MENTION_KINDS = ("Platform", "Technology", "Initiative", "Region")
+# “X”平台 / “X”系统 / “X”码 ...: a quoted name that a platform word follows, or that ends in one.
+PLATFORM_WORDS = "平台|系统|智能体|小程序|门户|APP|App|app|客户端|专区|热线|数据库|一张图|大脑|云|码|通"
+QUOTED_PLATFORM = re.compile(rf"“([^”]{{2,20}}?)”\s*((?:移动办公|综合|服务|管理|应用|信息)?(?:{PLATFORM_WORDS}))?")
+ENDS_AS_PLATFORM = re.compile(rf"(?:{PLATFORM_WORDS})$")
+
+UNIT_TYPES = (  # (pattern, class) in order: the first that matches names the type
+    (re.compile(r"^(各|有关|相关)|(各|有关|相关)(单位|部门)$|^.{0,4}直(各|有关)"), "Collective"),
+    (re.compile(r"^(中共)?[省市县区]?委(?!员会$)|^[省市县区]委|纪委|监委|党委|党校|组织部|宣传部|统战部|政法委"), "PartyOrgan"),
+    (re.compile(r"团[省市县区]?委|^团|妇联|工会|科协|残联|侨联|文联|红十字会|工商联"), "PeoplesOrganisation"),
+    (re.compile(r"海关|海事局|边防检查站|气象局|税务局|邮政管理局|金融监管|人民银行|通信管理局|统计调查|烟草|铁路|电力"),
+     "VerticallyManaged"),
+    (re.compile(r"开发区|经开区|高新区|新区管委会|管委会|综合保税区"), "DevelopmentZone"),
+)
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    iri: str
+    name: str  # as the plan writes it (simplified)
+    in_registry: bool
+    unit_type: str  # a subclass of pk:Unit, e.g. "GovernmentDepartment"
+
+
+@dataclass(frozen=True)
+class NewPlatform:
+    iri: str
+    name: str
+
+
+@dataclass
+class Extraction:
+    region_iri: str | None
+    region_slug: str
+    units: dict[str, UnitRef] = field(default_factory=dict)  # name as written → unit
+    mentions: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # task ordinal → kind → iris
+    new_platforms: dict[str, NewPlatform] = field(default_factory=dict)  # iri → platform
+
+
+def extract(plan: Plan, registry: Registry) -> Extraction:
+    region_iri = registry.region_names.get(name_key(plan.region)) if plan.region else None
+    region_slug = region_iri.rsplit("/", 1)[-1] if region_iri else slug(plan.region or "unknown")
+    result = Extraction(region_iri=region_iri, region_slug=region_slug)
+    for task in plan.tasks:
+        for assignment in task.assignments:
+            if assignment.name not in result.units:
+                result.units[assignment.name] = resolve_unit(assignment.name, region_iri, region_slug, registry)
+        found = {kind: find_mentions(task.text, registry, kind) for kind in MENTION_KINDS}
+        for platform in new_platforms(task.text, registry):
+            result.new_platforms[platform.iri] = platform
+            found["Platform"].add(platform.iri)
+        result.mentions[task.ordinal] = found
+    return result
+
+
+def resolve_unit(name: str, region_iri: str | None, region_slug: str, registry: Registry) -> UnitRef:
+    entry = registry.unit(name, region_iri)
+    if entry is not None:
+        return UnitRef(entry.iri, name, True, unit_type(entry.label))
+    return UnitRef(iri("unit", region_slug, slug(name_key(name))), name, False, unit_type(name))
+
+
+def unit_type(name: str) -> str:
+    for pattern, type_name in UNIT_TYPES:
+        if pattern.search(name):
+            return type_name
+    return "GovernmentDepartment"
+
+
+def find_mentions(text: str, registry: Registry, kind: str) -> set[str]:
+    """The registry entries of one kind whose labels occur in the text."""
+    key = name_key(text)
+    return {entry for label, entry in registry.mention_labels(kind) if label in key}
+
+
+def new_platforms(text: str, registry: Registry) -> list[NewPlatform]:
+    """Quoted names that a platform word follows or ends, and that no registry entry already names."""
+    found = []
+    for match in QUOTED_PLATFORM.finditer(text):
+        quoted, word = match.group(1), match.group(2)
+        if not word and not ENDS_AS_PLATFORM.search(quoted):
+            continue
+        if registry.lookup("Platform", quoted) or registry.lookup("Initiative", quoted) and not word:
+            continue
+        name = quoted if (not word or ENDS_AS_PLATFORM.search(quoted)) else quoted + word
+        if registry.lookup("Platform", name) or registry.lookup("Technology", quoted):
+            continue
+        found.append(NewPlatform(iri("platform", slug(name_key(name))), name))
+    return found

@@ -1,0 +1,83 @@
+"""Terms of the plankg ontology (pk:), generated from ontology/plankg.ttl by kg/vocabgen.py.
+
+Do not edit by hand: run `python -m plankg.kg.vocabgen`.  PK.someTypo raises AttributeError.
+"""
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+
+class PK(DefinedNamespace):
+    _NS = Namespace("https://w3id.org/plankg/ontology#")
+    _fail = True
+
+    Alignment: URIRef
+    Assignment: URIRef
+    Chapter: URIRef
+    Collective: URIRef
+    County: URIRef
+    DevelopmentZone: URIRef
+    GovernmentDepartment: URIRef
+    Initiative: URIRef
+    Level: URIRef
+    Municipal: URIRef
+    National: URIRef
+    PartyOrgan: URIRef
+    PeoplesOrganisation: URIRef
+    Plan: URIRef
+    Platform: URIRef
+    Provincial: URIRef
+    Region: URIRef
+    Section: URIRef
+    Task: URIRef
+    Technology: URIRef
+    Unit: URIRef
+    VerticallyManaged: URIRef
+    addressee: URIRef
+    alignedWith: URIRef
+    approvedBy: URIRef
+    chapter: URIRef
+    checksum: URIRef
+    cites: URIRef
+    collectiveOf: URIRef
+    cooperatingUnit: URIRef
+    deadline: URIRef
+    deadlineText: URIRef
+    encoding: URIRef
+    end: URIRef
+    evidence: URIRef
+    fromTask: URIRef
+    fullName: URIRef
+    genre: URIRef
+    identifier: URIRef
+    involvedIn: URIRef
+    involvedUnit: URIRef
+    issued: URIRef
+    leadUnit: URIRef
+    level: URIRef
+    mentionsInitiative: URIRef
+    mentionsPlatform: URIRef
+    mentionsRegion: URIRef
+    mentionsTechnology: URIRef
+    number: URIRef
+    partOfPlatform: URIRef
+    partOfRegion: URIRef
+    plan: URIRef
+    preamble: URIRef
+    publicity: URIRef
+    region: URIRef
+    responsibleUnit: URIRef
+    role: URIRef
+    score: URIRef
+    section: URIRef
+    sourceFile: URIRef
+    sourceFormat: URIRef
+    sourceLine: URIRef
+    sourceText: URIRef
+    start: URIRef
+    task: URIRef
+    text: URIRef
+    toTask: URIRef
+    touchesPlatform: URIRef
+    unit: URIRef
+    year: URIRef
