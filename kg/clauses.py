@@ -14,8 +14,8 @@ from datetime import date
 
 LEAD, COOPERATING, RESPONSIBLE = "lead", "cooperating", "responsible"
 
-OPEN_BRACKETS = "(〔【[（{"
-CLOSE_BRACKETS = ")〕】]）}"
+OPEN_BRACKETS = "(〔【[（{<《"  # a list never splits inside these (tags and titles included)
+CLOSE_BRACKETS = ")〕】]）}>》"
 BRACKET_PAIRS = dict(zip(OPEN_BRACKETS, CLOSE_BRACKETS))
 
 # Field labels of a labelled clause and the role each stands for ("deadline" is not a role).

@@ -171,6 +171,11 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
     )
 
 
+# Markdown that plans written as .md carry: heading marks, quotes, bold around a heading.
+MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*|\*\*|__)+")
+MARKDOWN_SUFFIX = re.compile(r"(?:\*\*|__)$")
+
+
 def _lines(text: str) -> list[_Line]:
     result = []
     position = 0
@@ -178,7 +183,13 @@ def _lines(text: str) -> list[_Line]:
         stripped = raw.strip()
         if stripped:
             start = position + raw.index(stripped[0])
-            result.append(_Line(number, start, start + len(stripped), stripped))
+            prefix = MARKDOWN_PREFIX.match(stripped)
+            if prefix:
+                start += prefix.end()
+                stripped = stripped[prefix.end() :]
+            stripped = MARKDOWN_SUFFIX.sub("", stripped).strip()
+            if stripped:
+                result.append(_Line(number, start, start + len(stripped), stripped))
         position += len(raw) + 1
     return result
 
