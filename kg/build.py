@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Triple
-
 from plankg.kg.extract import Extraction
 from plankg.kg.ids import PKID, iri, short_hash, slug
 from plankg.kg.parse import Plan
 from plankg.kg.read import Document
 from plankg.kg.vocab import PK
+from pyoxigraph import Literal, NamedNode, Triple
 
 RDF_TYPE = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 RDFS_LABEL = NamedNode("http://www.w3.org/2000/01/rdf-schema#label")

@@ -16,7 +16,6 @@ LEAD, COOPERATING, RESPONSIBLE = "lead", "cooperating", "responsible"
 
 OPEN_BRACKETS = "(〔【[（{<《"  # a list never splits inside these (tags and titles included)
 CLOSE_BRACKETS = ")〕】]）}>》"
-BRACKET_PAIRS = dict(zip(OPEN_BRACKETS, CLOSE_BRACKETS))
 
 # Field labels of a labelled clause and the role each stands for ("deadline" is not a role).
 FIELD_LABELS = {
@@ -140,10 +139,7 @@ def looks_like_unit(name: str) -> bool:
 
 def parse_clause(text: str, offset: int = 0) -> Clause | None:
     """Parse the inside of a clause (without its brackets); None when it names no unit."""
-    if _LABEL_RE.search(text):
-        clause = _parse_labelled(text, offset)
-    else:
-        clause = _parse_inline(text, offset)
+    clause = _parse_labelled(text, offset) if _LABEL_RE.search(text) else _parse_inline(text, offset)
     if clause is None or not (clause.units or clause.deadline_text):
         return None
     return clause
@@ -160,7 +156,7 @@ def _parse_labelled(text: str, offset: int) -> Clause | None:
         if inline is None:
             return None
         units.extend(inline.units)
-    for match, following in zip(matches, [*matches[1:], None]):
+    for match, following in zip(matches, [*matches[1:], None], strict=True):
         field = _LABEL_TO_FIELD[match.group(1)]
         value_end = following.start() if following else len(text)
         value = text[match.end() : value_end]

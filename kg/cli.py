@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from rich.console import Console
-
 from plankg.kg.errors import PlanError
 from plankg.kg.store import PlanStore, StoreError, default_store_path
+from rich.console import Console
 
 app = typer.Typer(
     name="plankg",
@@ -28,6 +27,10 @@ StoreOption = Annotated[
     Path | None,
     typer.Option("--store", help="The store folder (default: $PLANKG_STORE or ~/.local/share/plankg/store)."),
 ]
+
+
+SOURCES_HELP = "Plan files or folders (.txt .md .docx .html); none: the bundled seed plan."
+EXPORT_HELP = "ttl/nt: all plans as one graph; trig/nq/jsonld: one named graph per plan."
 
 
 class QueryFormat(str, Enum):
@@ -65,14 +68,12 @@ def open_store(path: Path | None, *, seed: bool = True) -> PlanStore:
 
 @app.command()
 def build(
-    sources: Annotated[list[Path] | None, typer.Argument(help="Plan files or folders (.txt .md .docx .html); "
-                                                         "none: the bundled seed plan.")] = None,  # fmt: skip
+    sources: Annotated[list[Path] | None, typer.Argument(help=SOURCES_HELP)] = None,
     store: StoreOption = None,
 ) -> None:
     """Read plans into the store; rebuilding a plan replaces its named graph."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from plankg.kg.pipeline import build_into, bundled_seed, expand_sources
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     files = expand_sources(sources) if sources else [bundled_seed()]
     target = PlanStore(store or default_store_path())
@@ -212,11 +213,24 @@ def write_solutions(solutions, fmt: QueryFormat) -> None:
 
 
 def display(term) -> str:
+    import pyoxigraph as ox
     from rich.markup import escape
 
     if term is None:
         return ""
+    if isinstance(term, ox.NamedNode):
+        return escape(compact_iri(term.value))
     return escape(term.value)
+
+
+def compact_iri(value: str) -> str:
+    """pkid:unit/jiujiang/shi-gong-an-ju rather than the whole IRI, for tables people read."""
+    from plankg.kg.store import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if namespace and value.startswith(namespace):
+            return f"{prefix}:{value[len(namespace):]}"
+    return value
 
 
 def write_boolean(value: bool, fmt: QueryFormat) -> None:
@@ -244,8 +258,7 @@ def _prefixes() -> dict[str, str]:
 
 @app.command()
 def export(
-    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="ttl/nt: all plans as one graph; "
-                                              "trig/nq/jsonld: one named graph per plan.")] = ExportFormat.trig,  # fmt: skip
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help=EXPORT_HELP)] = ExportFormat.trig,
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
     store: StoreOption = None,
 ) -> None:

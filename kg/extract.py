@@ -19,7 +19,8 @@ ENDS_AS_PLATFORM = re.compile(rf"(?:{PLATFORM_WORDS})$")
 
 UNIT_TYPES = (  # (pattern, class) in order: the first that matches names the type
     (re.compile(r"^(各|有关|相关)|(各|有关|相关)(单位|部门)$|^.{0,4}直(各|有关)"), "Collective"),
-    (re.compile(r"^(中共)?[省市县区]?委(?!员会$)|^[省市县区]委|纪委|监委|党委|党校|组织部|宣传部|统战部|政法委"), "PartyOrgan"),
+    (re.compile(r"^(中共)?[省市县区]?委(?!员会$)|^[省市县区]委|纪委|监委|党委|党校|组织部|宣传部|统战部|政法委"),
+     "PartyOrgan"),
     (re.compile(r"团[省市县区]?委|^团|妇联|工会|科协|残联|侨联|文联|红十字会|工商联"), "PeoplesOrganisation"),
     (re.compile(r"海关|海事局|边防检查站|气象局|税务局|邮政管理局|金融监管|人民银行|通信管理局|统计调查|烟草|铁路|电力"),
      "VerticallyManaged"),
@@ -93,7 +94,7 @@ def new_platforms(text: str, registry: Registry) -> list[NewPlatform]:
         quoted, word = match.group(1), match.group(2)
         if not word and not ENDS_AS_PLATFORM.search(quoted):
             continue
-        if registry.lookup("Platform", quoted) or registry.lookup("Initiative", quoted) and not word:
+        if registry.lookup("Platform", quoted) or (registry.lookup("Initiative", quoted) and not word):
             continue
         name = quoted if (not word or ENDS_AS_PLATFORM.search(quoted)) else quoted + word
         if registry.lookup("Platform", name) or registry.lookup("Technology", quoted):

@@ -10,6 +10,7 @@ what stands above them is a chapter (top level) or a section (in between).
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -30,7 +31,10 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arabic_paren", re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.]?\s*")),
     ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
 )
-GENRES = ("工作要点", "实施方案", "行动计划", "行动方案", "工作方案", "实施意见", "指导意见", "工作计划", "规划", "方案", "计划", "要点", "意见")
+GENRES = (
+    "工作要点", "实施方案", "行动计划", "行动方案", "工作方案", "实施意见", "指导意见", "工作计划",
+    "规划", "方案", "计划", "要点", "意见",
+)  # fmt: skip
 NOT_A_TASK = re.compile(
     r"^(总体要求|指导思想|基本原则|工作目标|主要目标|总体目标|发展目标|工作原则|保障措施|组织保障|"
     r"组织实施|组织领导|工作要求|实施步骤|工作步骤|进度安排|有关要求|其他事项|附则|重点任务|主要任务)"
@@ -210,16 +214,13 @@ def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[N
     for index, line in enumerate(lines[:first_marker]):
         text = line.text
         if index == 0 and text.endswith((":", "：")) and len(text) < 200:
-            notice.addressees = [a for a in re.split(r"[,，、;；]", text.rstrip(":：")) if a] if "(" not in text \
-                else _split_addressees(text.rstrip(":："))
+            notice.addressees = _split_addressees(text.rstrip(":："))
             continue
         if quoted is None and (m := QUOTED_TITLE.search(text)) and ("印发" in text or "通过" in text):
             quoted = m.group(1)
         if (m := APPROVAL.search(text)) and notice.approved_by is None:
             notice.approved_by = m.group(1)
-        if quoted and _same_title(text, quoted) and title_index is None:
-            title_index = index
-        elif title_index is None and _looks_like_title(text) and not quoted:
+        if title_index is None and (_same_title(text, quoted) if quoted else _looks_like_title(text)):
             title_index = index
     if title_index is None and quoted:
         title_index = next((i for i, line in enumerate(lines[:first_marker]) if _same_title(line.text, quoted)), None)
@@ -234,10 +235,8 @@ def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[N
     for index, line in enumerate(lines):
         text = line.text
         if (m := DATE_LINE.match(text)) and notice.issued is None:
-            try:
+            with contextlib.suppress(ValueError):
                 notice.issued = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                pass
             continue
         if m := PUBLICITY_LINE.match(text):
             notice.publicity = m.group(2)
@@ -367,9 +366,9 @@ def _task_nodes(roots: list[_Node]) -> list[_Node]:
             tasks.append(node)
             continue
         siblings = node.parent.children if node.parent else roots
-        if any(s.clauses and s.style == node.style for s in siblings) and not NOT_A_TASK.match(_heading(node)):
-            if node.parent is None or not node.children:
-                tasks.append(node)
+        clause_siblings = any(s.clauses and s.style == node.style for s in siblings)
+        if clause_siblings and not NOT_A_TASK.match(_heading(node)) and (node.parent is None or not node.children):
+            tasks.append(node)
     return tasks
 
 

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from pyoxigraph import Triple
-
 from plankg.kg.build import PlanIds, build_plan
 from plankg.kg.errors import PlanError
 from plankg.kg.extract import extract
@@ -20,6 +18,7 @@ from plankg.kg.parse import Plan, parse_plan
 from plankg.kg.read import HTML_SUFFIXES, SUPPORTED, read_document
 from plankg.kg.registry import load_registry
 from plankg.kg.store import PlanStore
+from pyoxigraph import Triple
 
 SEED_FILE = "jiujiang-digital-government-2025.txt"
 

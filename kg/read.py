@@ -249,7 +249,7 @@ def to_simplified(text: str) -> tuple[str, bool]:
         converted = converter.convert(line)
         if len(converted) != len(line):  # a phrase changed length: fall back to one character at a time
             converted = "".join(c if len(c) == 1 else ch for ch, c in ((ch, converter.convert(ch)) for ch in line))
-        changed += sum(1 for a, b in zip(line, converted) if a != b)
+        changed += sum(1 for a, b in zip(line, converted, strict=True) if a != b)
         out.append(converted)
     simplified = "\n".join(out)
     # a handful of changed characters happen in simplified text too (variant forms); a plan written

@@ -48,5 +48,14 @@ def bind_values(sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal]) 
 
 def _mask_comments_and_strings(sparql: str) -> str:
     """The query with comments, strings and IRIs blanked out (same length), to search its keywords."""
-    pattern = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*')
-    return pattern.sub(lambda m: " " * len(m.group(0)), sparql)
+    return _MASKED.sub(lambda m: " " * len(m.group(0)), sparql)
+
+
+_MASKED = re.compile(
+    r'"""[\s\S]*?"""'  # long strings
+    r"|\'\'\'[\s\S]*?\'\'\'"
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\s]*>"  # IRIs
+    r"|#[^\n]*"  # comments
+)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
-
 from plankg.kg.ids import iri
 from plankg.kg.registry import PK, ttl_files
 from plankg.kg.sparql import bind_values
