@@ -295,6 +295,34 @@ def stats(store: StoreOption = None) -> None:
         out.print(f"  {info.title}  [dim]{info.graph}[/]", highlight=False)
 
 
+@app.command()
+def check(
+    store: StoreOption = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Validate every plan against the SHACL shapes (ontology/shapes.ttl); exit 1 on a violation."""
+    import json
+
+    from rich.table import Table
+
+    from plankg.kg.check import check_store
+
+    target = open_store(store)
+    violations = check_store(target)
+    if fmt == "json":
+        print(json.dumps([v.as_dict() for v in violations], ensure_ascii=False, indent=2))
+    elif violations:
+        table = Table("计划 plan", "对象 element", "规则 rule", "问题 problem", show_lines=True)
+        for v in violations:
+            table.add_row(v.plan, v.element, f"{v.rule_zh}\n{v.rule_en}", f"{v.message_zh}\n{v.message_en}")
+        out.print(table)
+    plans = len(target.plans())
+    if violations:
+        err.print(f"[red]{len(violations)} violation(s)[/] in {plans} plan(s)")
+        raise typer.Exit(1)
+    err.print(f"[green]all {plans} plan(s) pass every check[/]")
+
+
 def main() -> None:
     """Entry point: bad input gets a message and exit 1, never a traceback."""
     try:
