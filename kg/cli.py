@@ -296,6 +296,30 @@ def stats(store: StoreOption = None) -> None:
 
 
 @app.command()
+def reason(
+    store: StoreOption = None,
+    engine: Annotated[str, typer.Option(help="hermit (owlready2, needs Java) or owlrl (OWL 2 RL rules)")] = "hermit",
+) -> None:
+    """Infer what the plans imply (pk:touchesPlatform, inverses, classes) into a graph per plan."""
+    from plankg.kg.reason import InconsistentPlan, reason_store
+
+    if engine not in ("hermit", "owlrl"):
+        fail(f"--engine {engine!r}: expected hermit or owlrl")
+    target = open_store(store)
+
+    def report(result) -> None:
+        if result.note:
+            err.print(f"[yellow]note:[/] {result.note}", highlight=False)
+        counts = ", ".join(f"{n} {p}" for p, n in sorted(result.counts.items())) or "nothing new"
+        err.print(f"[green]reasoned[/] {result.plan} with {result.engine}: {counts}", highlight=False)
+
+    try:
+        reason_store(target, engine, on_done=report)
+    except InconsistentPlan as exc:
+        fail(str(exc))
+
+
+@app.command()
 def check(
     store: StoreOption = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
@@ -303,9 +327,8 @@ def check(
     """Validate every plan against the SHACL shapes (ontology/shapes.ttl); exit 1 on a violation."""
     import json
 
-    from rich.table import Table
-
     from plankg.kg.check import check_store
+    from rich.table import Table
 
     target = open_store(store)
     violations = check_store(target)

@@ -29,6 +29,11 @@ def short_hash(text: str, length: int = 8) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()[:length]
 
 
+def inferred_graph(plan_graph: str) -> str:
+    """The graph that holds what reasoning adds to a plan's graph (dropped when the plan is rebuilt)."""
+    return iri("graph", "inferred", plan_graph.rsplit("/", 1)[-1])
+
+
 def iri(*parts: str | int) -> str:
     """pkid: IRI from path parts, e.g. iri("unit", "jiujiang", "shi-gong-an-ju")."""
     return PKID + "/".join(str(p) for p in parts)

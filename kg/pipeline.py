@@ -14,6 +14,7 @@ from pathlib import Path
 from plankg.kg.build import PlanIds, build_plan
 from plankg.kg.errors import PlanError
 from plankg.kg.extract import extract
+from plankg.kg.ids import inferred_graph
 from plankg.kg.parse import Plan, parse_plan
 from plankg.kg.read import HTML_SUFFIXES, SUPPORTED, read_document
 from plankg.kg.registry import load_registry
@@ -80,7 +81,7 @@ def build_into(
         raise PlanError(second.path, None, f"is the same plan as {first.path} ({first.plan.title}); build one of them")
     store.load_ontology()
     for item in built:
-        store.replace_graph(item.ids.graph, item.triples)
+        store.replace_graph(item.ids.graph, item.triples, also_drop=[inferred_graph(item.ids.graph)])
         if on_written:
             on_written(item)
     store.flush()

@@ -71,10 +71,11 @@ class PlanStore:
 
     # ---- writing ----------------------------------------------------------------------------
 
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Put `triples` in place of the named graph's content, atomically."""
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple], also_drop: Iterable[str] = ()) -> None:
+        """Put `triples` in place of the named graph's content (and drop graphs derived from it), atomically."""
         data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}"
+        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in [graph, *also_drop])
+        update = f"{drops}INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}"
         try:
             self.store.update(update)
         except (OSError, SyntaxError) as exc:
