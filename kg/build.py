@@ -170,6 +170,10 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
                 units_seen.add(unit.iri)
                 unit_triples(unit, extraction, plan, region, add)
                 original_label(unit_node, assignment.start, assignment.end, SKOS_ALT)
+        for reference in extraction.upward.get(task.ordinal, ()):
+            add(Triple(subject, pk("upwardReference"), zh(reference.wording)))
+            for platform in reference.platforms:
+                add(Triple(subject, pk("reliesOnPlatform"), NamedNode(platform)))
         for kind, prop in (("Platform", "mentionsPlatform"), ("Technology", "mentionsTechnology"),
                            ("Initiative", "mentionsInitiative"), ("Region", "mentionsRegion")):  # fmt: skip
             for target in sorted(extraction.mentions.get(task.ordinal, {}).get(kind, ())):
@@ -179,6 +183,8 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         add(Triple(platform_node, RDF_TYPE, pk("Platform")))
         add(Triple(platform_node, SKOS_PREF, zh(platform.name)))
         add(Triple(platform_node, RDFS_LABEL, zh(platform.name)))
+        if platform.level:
+            add(Triple(platform_node, pk("level"), pk(LEVELS[platform.level])))
     return ids, out
 
 

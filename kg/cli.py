@@ -30,7 +30,10 @@ StoreOption = Annotated[
 
 
 SOURCES_HELP = "Plan files or folders (.txt .md .docx .html); none: the bundled seed plan."
-EXPORT_HELP = "ttl/nt: all plans as one graph; trig/nq/jsonld: one named graph per plan."
+EXPORT_HELP = (
+    "ttl/nt: all plans as one graph; trig/nq/jsonld: one named graph per plan; xlsx: the responsibility "
+    "table (任务分工表) and load per unit; graphml/gexf: the coordination network; csv: the coordination matrix."
+)
 
 
 class QueryFormat(str, Enum):
@@ -48,6 +51,10 @@ class ExportFormat(str, Enum):
     nq = "nq"
     nt = "nt"
     jsonld = "jsonld"
+    xlsx = "xlsx"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
 
 
 def fail(message: str) -> NoReturn:
@@ -262,11 +269,18 @@ def export(
     out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Write here instead of standard output.")] = None,
     store: StoreOption = None,
 ) -> None:
-    """Write the whole knowledge graph in an RDF format."""
+    """Write the whole knowledge graph in an RDF format, or a table or network for other tools."""
     import pyoxigraph as ox
 
     target = open_store(store)
-    if fmt in (ExportFormat.ttl, ExportFormat.nt):
+    if fmt.value in VIZ_EXPORTS:
+        from plankg.viz.data import load_snapshot
+        from plankg.viz.exports import export_bytes
+
+        if fmt is ExportFormat.xlsx and out_file is None and sys.stdout.isatty():
+            fail("--format xlsx writes a binary workbook: give --out FILE.xlsx")
+        data = export_bytes(load_snapshot(target), fmt.value)
+    elif fmt in (ExportFormat.ttl, ExportFormat.nt):
         triples = target.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         kind = ox.RdfFormat.TURTLE if fmt is ExportFormat.ttl else ox.RdfFormat.N_TRIPLES
         data = ox.serialize(triples, format=kind, prefixes=_prefixes() if kind is ox.RdfFormat.TURTLE else None)
@@ -279,6 +293,29 @@ def export(
         err.print(f"[green]wrote[/] {out_file} ({len(data):,} bytes, {fmt.value})", highlight=False)
     else:
         sys.stdout.buffer.write(data)
+
+
+VIZ_EXPORTS = ("xlsx", "graphml", "gexf", "csv")
+VIEW_HELP = "coordination | platform/<name> | unit/<name> | plan[/<name>] | matrix (.svg/.png) | load (.svg/.png)"
+
+
+@app.command()
+def viz(
+    view: Annotated[str, typer.Argument(metavar="VIEW", help=VIEW_HELP)],
+    store: StoreOption = None,
+    out_file: Annotated[Path | None, typer.Option("--out", "-o", help="Default: derived from VIEW.")] = None,
+    aggregate: Annotated[str, typer.Option(help="coordination: auto | none | type | plan.")] = "auto",
+) -> None:
+    """Draw a view as one self-contained HTML file (or, for matrix and load, SVG/PNG)."""
+    from plankg.viz.data import ViewError
+    from plankg.viz.views import write_view
+
+    try:
+        written = write_view(open_store(store), view, out_file, aggregate=aggregate)
+    except ViewError as exc:
+        fail(str(exc))
+    for path in written:
+        err.print(f"[green]wrote[/] {path} ({path.stat().st_size:,} bytes)", highlight=False)
 
 
 @app.command()

@@ -16,6 +16,14 @@ MENTION_KINDS = ("Platform", "Technology", "Initiative", "Region")
 PLATFORM_WORDS = "平台|系统|智能体|小程序|门户|APP|App|app|客户端|专区|热线|数据库|一张图|大脑|云|码|通"
 QUOTED_PLATFORM = re.compile(rf"“([^”]{{2,20}}?)”\s*((?:移动办公|综合|服务|管理|应用|信息)?(?:{PLATFORM_WORDS}))?")
 ENDS_AS_PLATFORM = re.compile(rf"(?:{PLATFORM_WORDS})$")
+# A task that relies on what the province (or the nation) provides or requires:
+# 依托全省…平台, 结合省…平台建设, 按照省级…要求, 承接使用省…平台, 与省级平台数据共享.
+UPWARD = re.compile(
+    r"(?:依托|结合|承接使用|承接|按照|根据|对接|接入|融入|落实|与)"
+    r"(?:全省|省级|省|国家|全国)[^,，。；;:：]{0,40}?(?:平台|系统|要求|部署|规定|标准|规范|安排|试点)"
+    r"(?:、[^,，。；;]{2,24}?(?:平台|系统))*"
+)
+UPWARD_PLATFORM = re.compile(r"(?:全省|省级|省|国家|全国)[^,，。；;:：、“”]{2,30}?(?:平台|系统)")
 
 UNIT_TYPES = (  # (pattern, class) in order: the first that matches names the type
     (re.compile(r"^(各|有关|相关)|(各|有关|相关)(单位|部门)$|^.{0,4}直(各|有关)"), "Collective"),
@@ -40,6 +48,13 @@ class UnitRef:
 class NewPlatform:
     iri: str
     name: str
+    level: str | None = None
+
+
+@dataclass(frozen=True)
+class UpwardReference:
+    wording: str  # as the task writes it: 依托全省企业群众诉求统一受理平台
+    platforms: tuple[str, ...]  # IRIs of the higher-level platforms it relies on
 
 
 @dataclass
@@ -49,6 +64,7 @@ class Extraction:
     units: dict[str, UnitRef] = field(default_factory=dict)  # name as written → unit
     mentions: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # task ordinal → kind → iris
     new_platforms: dict[str, NewPlatform] = field(default_factory=dict)  # iri → platform
+    upward: dict[int, list[UpwardReference]] = field(default_factory=dict)  # task ordinal → references
 
 
 def extract(plan: Plan, registry: Registry) -> Extraction:
@@ -64,6 +80,11 @@ def extract(plan: Plan, registry: Registry) -> Extraction:
             result.new_platforms[platform.iri] = platform
             found["Platform"].add(platform.iri)
         result.mentions[task.ordinal] = found
+        references = upward_references(task.text, registry, result)
+        if references:
+            result.upward[task.ordinal] = references
+            for reference in references:
+                found["Platform"].update(reference.platforms)
     return result
 
 
@@ -82,9 +103,42 @@ def unit_type(name: str) -> str:
 
 
 def find_mentions(text: str, registry: Registry, kind: str) -> set[str]:
-    """The registry entries of one kind whose labels occur in the text."""
+    """The registry entries of one kind whose labels occur in the text.
+
+    A platform named only inside the name of another platform is not mentioned:
+    国家网络安全协调指挥平台 is not the city's 网络安全协调指挥平台.  A technology inside another's
+    name is (无人机遥感 is also 无人机), so technologies, initiatives and regions keep every match.
+    """
     key = name_key(text)
-    return {entry for label, entry in registry.mention_labels(kind) if label in key}
+    if kind != "Platform":
+        return {entry for label, entry in registry.mention_labels(kind) if label in key}
+    spans: list[tuple[int, int, str]] = []
+    for label, entry in registry.mention_labels(kind):  # longest first
+        start = key.find(label)
+        while start >= 0:
+            end = start + len(label)
+            if not any(s <= start and end <= e and other != entry for s, e, other in spans):
+                spans.append((start, end, entry))
+            start = key.find(label, start + 1)
+    return {entry for _, _, entry in spans}
+
+
+def upward_references(text: str, registry: Registry, result: Extraction) -> list[UpwardReference]:
+    """Wording by which a task relies on the province's or the nation's platforms or requirements."""
+    references = []
+    for match in UPWARD.finditer(text):
+        wording = match.group(0)
+        # the wording itself says the platforms it names are the province's (or the nation's)
+        platforms = find_mentions(wording, registry, "Platform")
+        if not platforms:  # a provincial platform the registry does not know yet
+            for name in UPWARD_PLATFORM.findall(wording):
+                platform = NewPlatform(iri("platform", slug(name_key(name))), name, level="provincial")
+                if name.startswith(("国家", "全国")):
+                    platform = NewPlatform(platform.iri, name, level="national")
+                result.new_platforms[platform.iri] = platform
+                platforms.add(platform.iri)
+        references.append(UpwardReference(wording, tuple(sorted(platforms))))
+    return references
 
 
 def new_platforms(text: str, registry: Registry) -> list[NewPlatform]:

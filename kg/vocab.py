@@ -66,6 +66,7 @@ class PK(DefinedNamespace):
     preamble: URIRef
     publicity: URIRef
     region: URIRef
+    reliesOnPlatform: URIRef
     responsibleUnit: URIRef
     role: URIRef
     score: URIRef
@@ -80,4 +81,5 @@ class PK(DefinedNamespace):
     toTask: URIRef
     touchesPlatform: URIRef
     unit: URIRef
+    upwardReference: URIRef
     year: URIRef
