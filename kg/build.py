@@ -178,6 +178,18 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
                            ("Initiative", "mentionsInitiative"), ("Region", "mentionsRegion")):  # fmt: skip
             for target in sorted(extraction.mentions.get(task.ordinal, {}).get(kind, ())):
                 add(Triple(subject, pk(prop), NamedNode(target)))
+    for cited in extraction.cited:
+        cited_node = NamedNode(cited.iri)
+        add(Triple(plan_node, pk("cites"), cited_node))
+        if cited.in_registry:
+            continue
+        add(Triple(cited_node, RDF_TYPE, pk("Plan")))
+        if cited.title:
+            add(Triple(cited_node, RDFS_LABEL, zh(cited.title)))
+        if cited.identifier:
+            add(Triple(cited_node, pk("identifier"), Literal(cited.identifier)))
+        if cited.level:
+            add(Triple(cited_node, pk("level"), pk(LEVELS[cited.level])))
     for platform in extraction.new_platforms.values():
         platform_node = NamedNode(platform.iri)
         add(Triple(platform_node, RDF_TYPE, pk("Platform")))

@@ -57,6 +57,15 @@ class UpwardReference:
     platforms: tuple[str, ...]  # IRIs of the higher-level platforms it relies on
 
 
+@dataclass(frozen=True)
+class CitedPlan:
+    iri: str
+    title: str | None
+    identifier: str | None
+    level: str | None  # from the 文号's issuer: 国发 → national, 赣府发 → provincial
+    in_registry: bool
+
+
 @dataclass
 class Extraction:
     region_iri: str | None
@@ -65,12 +74,14 @@ class Extraction:
     mentions: dict[int, dict[str, set[str]]] = field(default_factory=dict)  # task ordinal → kind → iris
     new_platforms: dict[str, NewPlatform] = field(default_factory=dict)  # iri → platform
     upward: dict[int, list[UpwardReference]] = field(default_factory=dict)  # task ordinal → references
+    cited: list[CitedPlan] = field(default_factory=list)
 
 
 def extract(plan: Plan, registry: Registry) -> Extraction:
     region_iri = registry.region_names.get(name_key(plan.region)) if plan.region else None
     region_slug = region_iri.rsplit("/", 1)[-1] if region_iri else slug(plan.region or "unknown")
     result = Extraction(region_iri=region_iri, region_slug=region_slug)
+    result.cited = [cited_plan(c.title, c.identifier, registry) for c in plan.citations]
     for task in plan.tasks:
         for assignment in task.assignments:
             if assignment.name not in result.units:
@@ -86,6 +97,30 @@ def extract(plan: Plan, registry: Registry) -> Extraction:
             for reference in references:
                 found["Platform"].update(reference.platforms)
     return result
+
+
+PROVINCE_ABBREVIATIONS = "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀贵黔云滇藏陕秦甘陇青宁新"
+
+
+def cited_plan(title: str | None, identifier: str | None, registry: Registry) -> CitedPlan:
+    """The plan a citation names: the registry's where it knows the 文号 or title, else a new node."""
+    known = registry.identifiers.get(identifier or "") or next(iter(registry.lookup("Plan", title or "")), None)
+    if known:
+        return CitedPlan(known, title, identifier, None, True)
+    from plankg.kg.build import PlanIds  # the same IRI a build of the cited plan itself would get
+
+    node = PlanIds.for_title(title).plan if title else iri("plan", "doc", slug(identifier or "unknown"))
+    return CitedPlan(node, title, identifier, issuer_level(identifier), False)
+
+
+def issuer_level(identifier: str | None) -> str | None:
+    if not identifier:
+        return None
+    if identifier.startswith(("国", "中发", "中办", "国办")):
+        return "national"
+    if identifier[0] in PROVINCE_ABBREVIATIONS and "府" in identifier.split("〔")[0]:
+        return "provincial"
+    return None
 
 
 def resolve_unit(name: str, region_iri: str | None, region_slug: str, registry: Registry) -> UnitRef:

@@ -50,6 +50,10 @@ DATE_LINE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日$")
 PUBLICITY_LINE = re.compile(r"^[(（]?\s*(此件|本件)?\s*(主动公开|依申请公开|不予公开|删减后公开)\s*[)）]?$")
 APPROVAL = re.compile(r"已经(.{2,30}?(?:常务会议|全体会议|会议|常委会))(?:审议)?(?:通过|同意)")
 QUOTED_TITLE = re.compile(r"《([^》]{4,80})》")
+# 文号: issuer abbreviation, year in 〔〕 (or [] / () / 【】 as typed), serial number: 国发〔2022〕14号
+DOC_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,10})\s*[〔\[(【]\s*((?:19|20)\d{2})\s*[〕\])】]\s*(\d{1,4})\s*号")
+NOT_ISSUER = "和与及并根据按照对于在的将以为由、"  # words a 文号 can follow in running text
+CITATION = re.compile(r"《([^》]{4,80})》(?:\s*[(（]\s*([^()（）]{4,30}?号)\s*[)）])?")
 REGION_PREFIX = re.compile(
     r"^(?:中共)?([\u4e00-\u9fff]{1,10}?(?:省|自治区|特别行政区|市|自治州|州|盟|地区|县|自治县|区|旗))"
     r"(?=[\u4e00-\u9fff\d])"
@@ -120,7 +124,13 @@ class Plan:
     chapters: list[Chapter]
     sections: list[Section]
     tasks: list[Task]
-    citations: list[str]
+    citations: list[Citation]
+
+
+@dataclass(frozen=True)
+class Citation:
+    title: str | None  # 《…》 without the brackets
+    identifier: str | None  # 文号 in its standard form: 国发〔2022〕14号
 
 
 @dataclass
@@ -171,13 +181,43 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
         chapters=chapters,
         sections=sections,
         tasks=tasks,
-        citations=sorted({m.group(1) for m in QUOTED_TITLE.finditer(text)} - {title}),
+        citations=citations(text, title),
     )
 
 
 # Markdown that plans written as .md carry: heading marks, quotes, bold around a heading.
 MARKDOWN_PREFIX = re.compile(r"^(?:#{1,6}\s+|>\s*|\*\*|__)+")
 MARKDOWN_SUFFIX = re.compile(r"(?:\*\*|__)$")
+
+
+def doc_number(text: str) -> str | None:
+    """A 文号 in its standard form (〔〕 brackets, no spaces), or None."""
+    match = DOC_NUMBER.search(text)
+    if not match:
+        return None
+    issuer = match.group(1).lstrip(NOT_ISSUER)  # "和赣府厅字" → 赣府厅字
+    return f"{issuer}〔{match.group(2)}〕{match.group(3)}号" if issuer else None
+
+
+def citations(text: str, own_title: str) -> list[Citation]:
+    """《title》 (with its 文号 where one follows in brackets) and bare 文号, each once, in order."""
+    found: list[Citation] = []
+    taken: list[tuple[int, int]] = []
+    for match in CITATION.finditer(text):
+        title = match.group(1).strip()
+        if _same_title(title, own_title) or "关于印发" in title:
+            continue
+        found.append(Citation(title, doc_number(match.group(2)) if match.group(2) else None))
+        taken.append(match.span())
+    for match in DOC_NUMBER.finditer(text):
+        if not any(s <= match.start() < e for s, e in taken):
+            identifier = doc_number(match.group(0))
+            if identifier:
+                found.append(Citation(None, identifier))
+    unique: dict[tuple, Citation] = {}
+    for citation in found:
+        unique.setdefault((citation.title, citation.identifier), citation)
+    return list(unique.values())
 
 
 def _lines(text: str) -> list[_Line]:

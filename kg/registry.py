@@ -13,7 +13,7 @@ ONTOLOGY_FILE = "plankg.ttl"
 PK = "https://w3id.org/plankg/ontology#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-KINDS = ("Unit", "Platform", "Technology", "Initiative", "Region")
+KINDS = ("Unit", "Platform", "Technology", "Initiative", "Region", "Plan")
 MIN_MENTION_LENGTH = 2  # one-character aliases (赣 for 江西) are too ambiguous to find in text
 
 
@@ -49,6 +49,7 @@ class Registry:
     entries: dict[str, Entry] = field(default_factory=dict)  # iri → entry
     labels: dict[str, dict[str, set[str]]] = field(default_factory=dict)  # kind → name key → iris
     region_names: dict[str, str] = field(default_factory=dict)  # name key → region iri
+    identifiers: dict[str, str] = field(default_factory=dict)  # 文号 → plan iri
     _mentions: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
 
     def lookup(self, kind: str, name: str) -> set[str]:
@@ -107,6 +108,9 @@ def registry_from_graph(graph) -> Registry:
             registry.entries[entry.iri] = entry
             for name in zh:
                 registry.labels.setdefault(kind, {}).setdefault(name_key(name), set()).add(entry.iri)
+            if kind == "Plan":
+                for identifier in graph.objects(subject, rdflib.URIRef(PK + "identifier")):
+                    registry.identifiers[str(identifier)] = entry.iri
             if kind == "Region":
                 for name in zh:
                     registry.region_names[name_key(name)] = entry.iri
