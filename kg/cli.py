@@ -368,12 +368,14 @@ def link(store: StoreOption = None) -> None:
     if not reports:
         err.print("no two plans of different levels in the store: build a provincial or national plan beside this one")
     for report in reports:
-        lower, higher = titles.get(report.lower_plan, report.lower_plan), titles.get(report.higher_plan, report.higher_plan)
-        table = Table("上级任务 higher task", "最佳对应 best match below", "score", "evidence", title=f"{higher} ← {lower}")
+        lower = titles.get(report.lower_plan, report.lower_plan)
+        higher = titles.get(report.higher_plan, report.higher_plan)
+        table = Table("上级任务 higher task", "最佳对应 best match below", "score", "evidence",
+                      title=f"{higher} ← {lower}")  # fmt: skip
         for match in sorted(best_counterparts(report).values(), key=lambda m: -m.score):
             mark = "" if match.score >= CONFIDENT else " [dim](weak)[/]"
-            table.add_row(f"{match.higher.number} {match.higher.title}", f"{match.lower.number} {match.lower.title}{mark}",
-                          f"{match.score:.2f}", match.evidence)  # fmt: skip
+            table.add_row(f"{match.higher.number} {match.higher.title}",
+                          f"{match.lower.number} {match.lower.title}{mark}", f"{match.score:.2f}", match.evidence)  # fmt: skip
         out.print(table)
         out.print(f"gaps (上级任务无对应): {', '.join(f'{t.number} {t.title}' for t in report.gaps) or '—'}")
         out.print(f"local (本级特色任务): {', '.join(f'{t.number} {t.title}' for t in report.local) or '—'}")

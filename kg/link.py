@@ -25,7 +25,9 @@ LEVEL_RANK = {PK + "National": 0, PK + "Provincial": 1, PK + "Municipal": 2, PK 
 TEXT_WEIGHT, ENTITY_WEIGHT = 0.75, 0.25
 CONFIDENT = 0.2  # pk:alignedWith from here on; calibrated on tests/data/jiangxi_province_2025.alignment.json
 # Words every task of the genre uses: they say nothing about which task matches which.
-STOP_BIGRAMS = {"推进", "推动", "加强", "加快", "提升", "完善", "建设", "健全", "深化", "强化", "持续", "全面", "进一", "一步"}
+STOP_BIGRAMS = {
+    "推进", "推动", "加强", "加快", "提升", "完善", "建设", "健全", "深化", "强化", "持续", "全面", "进一", "一步",
+}  # fmt: skip
 _NOT_TEXT = re.compile(r"[^\u4e00-\u9fffA-Za-z0-9]+")
 
 
