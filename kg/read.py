@@ -29,7 +29,7 @@ class Document:
     path: str
     text: str  # normalised: simplified, half-width ASCII punctuation, "\n" line ends
     original: str  # same length as text: the characters before traditional→simplified
-    source_offsets: list[int] = field(repr=False)  # text[i] came from decoded source [offsets[i]]
+    source_offsets: range | list[int] = field(repr=False)  # text[i] came from decoded source [offsets[i]]
     format: str = "txt"
     encoding: str = "utf-8"
     checksum: str = ""
@@ -208,24 +208,21 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# One character in, one out: widths, odd line separators.  Dropped characters are handled apart.
+_ONE_TO_ONE = str.maketrans({**{cp: to for cp, to in _WIDTH.items() if cp not in _KEEP},
+                             **{ord(c): "\n" for c in "\u2028\u2029\x0b\x0c"}})  # fmt: skip
+_DROPPED = re.compile("[\ufeff\u200b\u200c\u200d]|\r(?=\n)")
+
+
 def normalise(raw: str, path: str, *, fmt: str, encoding: str, checksum: str) -> Document:
-    chars: list[str] = []
-    offsets: list[int] = []
-    for index, ch in enumerate(raw):
-        if ch == "\r":
-            if raw[index + 1 : index + 2] == "\n":
-                continue
-            ch = "\n"
-        elif ch in "\u2028\u2029\x0b\x0c":
-            ch = "\n"
-        elif ch in "\ufeff\u200b\u200c\u200d":
-            continue
-        code = ord(ch)
-        if code in _WIDTH and code not in _KEEP:
-            ch = chr(_WIDTH[code])
-        chars.append(ch)
-        offsets.append(index)
-    original = "".join(chars)
+    offsets: range | list[int]
+    if _DROPPED.search(raw):  # keep the map back to the source for every character that stays
+        offsets = [m.start() for m in re.finditer(r"(?s).", raw) if not _DROPPED.match(raw, m.start())]
+        raw_kept = _DROPPED.sub("", raw)
+    else:
+        offsets, raw_kept = range(len(raw)), raw
+    chars = raw_kept.replace("\r", "\n").translate(_ONE_TO_ONE)
+    original = chars
     text, traditional = to_simplified(original)
     return Document(
         path=path,

@@ -54,7 +54,11 @@ class PlanInfo:
 
 
 class PlanStore:
-    """A pyoxigraph store holding plans, the ontology and the registries."""
+    """A pyoxigraph store holding plans, the ontology and the registries.
+
+    A plan built from a document carries pk:sourceFile; plans that are only cited, or described
+    in the registry of plans (ontology/plans.ttl), are pk:Plan nodes too, without one.
+    """
 
     def __init__(self, path: Path | str | None) -> None:
         self.path = Path(path) if path is not None else None
@@ -114,16 +118,18 @@ class PlanStore:
 
     def plans(self) -> list[PlanInfo]:
         rows = self.select(
-            "SELECT ?plan ?g ?title WHERE { GRAPH ?g { ?plan a pk:Plan ; rdfs:label ?title } } ORDER BY ?title"
+            "SELECT ?plan ?g ?title WHERE { GRAPH ?g { ?plan a pk:Plan ; pk:sourceFile ?file ; rdfs:label ?title } }"
+            " ORDER BY ?title"
         )
         return [PlanInfo(r["plan"], r["g"], r["title"]) for r in rows]
 
     def is_empty(self) -> bool:
-        return not self.ask("ASK { GRAPH ?g { ?plan a pk:Plan } }")
+        return not self.ask("ASK { GRAPH ?g { ?plan a pk:Plan ; pk:sourceFile ?file } }")
 
     def stats(self) -> dict[str, int]:
         counts = {}
-        for name, cls in (("plans", "Plan"), ("chapters", "Chapter"), ("sections", "Section"), ("tasks", "Task")):
+        counts["plans"] = len(self.plans())  # built from a source file, not plans only cited or in a registry
+        for name, cls in (("chapters", "Chapter"), ("sections", "Section"), ("tasks", "Task")):
             counts[name] = self._count(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a pk:{cls} }}")
         counts["units"] = self._count("SELECT (COUNT(DISTINCT ?u) AS ?n) WHERE { ?t pk:involvedUnit ?u }")
         counts["assignments"] = self._count("SELECT (COUNT(*) AS ?n) WHERE { ?a a pk:Assignment }")
