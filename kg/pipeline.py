@@ -22,6 +22,7 @@ from plankg.kg.store import PlanStore
 from pyoxigraph import Triple
 
 SEED_FILE = "jiujiang-digital-government-2025.txt"
+WRITE_BATCH = 25  # plans per transaction
 
 
 def bundled_seed() -> Path:
@@ -80,10 +81,14 @@ def build_into(
         first, second = duplicates
         raise PlanError(second.path, None, f"is the same plan as {first.path} ({first.plan.title}); build one of them")
     store.load_ontology()
-    for item in built:
-        store.replace_graph(item.ids.graph, item.triples, also_drop=[inferred_graph(item.ids.graph)])
+    # each batch of plans is one transaction: every plan's graph is old or new, never a mix,
+    # and the disk commits once per batch instead of once per plan
+    for start in range(0, len(built), WRITE_BATCH):
+        batch = built[start : start + WRITE_BATCH]
+        store.replace_graphs([(i.ids.graph, i.triples, [inferred_graph(i.ids.graph)]) for i in batch])
         if on_written:
-            on_written(item)
+            for item in batch:
+                on_written(item)
     store.flush()
     return built
 

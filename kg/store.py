@@ -77,13 +77,20 @@ class PlanStore:
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple], also_drop: Iterable[str] = ()) -> None:
         """Put `triples` in place of the named graph's content (and drop graphs derived from it), atomically."""
-        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-        drops = "".join(f"DROP SILENT GRAPH <{g}> ;\n" for g in [graph, *also_drop])
-        update = f"{drops}INSERT DATA {{ GRAPH <{graph}> {{\n{data.decode('utf-8')}\n}} }}"
+        self.replace_graphs([(graph, triples, tuple(also_drop))])
+
+    def replace_graphs(self, graphs: list[tuple[str, Iterable[ox.Triple], Iterable[str]]]) -> None:
+        """Several graph replacements in one transaction (one commit to disk for all of them)."""
+        parts = []
+        for graph, triples, also_drop in graphs:
+            data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            parts.extend(f"DROP SILENT GRAPH <{g}>" for g in [graph, *also_drop])
+            parts.append(f"INSERT DATA {{ GRAPH <{graph}> {{\n{data}\n}} }}")
         try:
-            self.store.update(update)
+            self.store.update(" ;\n".join(parts))
         except (OSError, SyntaxError) as exc:
-            raise StoreError(f"writing graph <{graph}> failed: {_first_line(exc)}") from exc
+            names = ", ".join(f"<{g}>" for g, _, _ in graphs[:3])
+            raise StoreError(f"writing graph {names} failed: {_first_line(exc)}") from exc
 
     def load_ontology(self) -> None:
         """The ontology and every registry file, each in its own graph, replaced when it changed."""
