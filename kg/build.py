@@ -226,8 +226,9 @@ def unit_triples(unit, extraction: Extraction, plan: Plan, region: NamedNode | N
     add(Triple(subject, RDFS_LABEL, zh(unit.name)))
     if region is not None:
         add(Triple(subject, pk("region"), region))
-    if plan.level:
-        add(Triple(subject, pk("level"), pk(LEVELS[plan.level])))
+    level = unit.level or plan.level
+    if level:
+        add(Triple(subject, pk("level"), pk(LEVELS[level])))
 
 
 __all__ = ["PKID", "PlanIds", "build_plan", "short_hash"]

@@ -97,7 +97,7 @@ def build(
         )
     for item in built:
         plan = item.plan
-        units = {a.name for t in plan.tasks for a in t.assignments}
+        units = set(item.unit_iris)
         err.print(
             f"[green]built[/] {item.path}: {plan.title} — {len(plan.chapters)} chapters, {len(plan.tasks)} tasks, "
             f"{len(units)} units, {len(item.triples)} triples → {target.path}",
@@ -138,6 +138,13 @@ def parse_param(text: str, declared: str | None):
     return name, ox.Literal(value)
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # SPARQL text too long to be a file name
+        return False
+
+
 def resolve_query(text: str) -> tuple[str, dict[str, str]]:
     """SPARQL text, a .rq file or a canned query's name → (SPARQL, declared parameter types)."""
     from plankg.queries import load_queries, parse_query_file
@@ -147,7 +154,7 @@ def resolve_query(text: str) -> tuple[str, dict[str, str]]:
         query = canned[text]
         return query.sparql, {p.name: p.type for p in query.params}
     path = Path(text)
-    if text.endswith(".rq") or (len(text) < 300 and "\n" not in text and path.is_file()):
+    if text.endswith(".rq") or (len(text) < 200 and "\n" not in text and _is_file(path)):
         if not path.is_file():
             fail(f"{text}: no such query file")
         try:
@@ -374,8 +381,8 @@ def link(store: StoreOption = None) -> None:
                       title=f"{higher} ← {lower}")  # fmt: skip
         for match in sorted(best_counterparts(report).values(), key=lambda m: -m.score):
             mark = "" if match.score >= CONFIDENT else " [dim](weak)[/]"
-            table.add_row(f"{match.higher.number} {match.higher.title}",
-                          f"{match.lower.number} {match.lower.title}{mark}", f"{match.score:.2f}", match.evidence)  # fmt: skip
+            lower_task = f"{match.lower.number} {match.lower.title}{mark}"
+            table.add_row(f"{match.higher.number} {match.higher.title}", lower_task, f"{match.score:.2f}", match.evidence)
         out.print(table)
         out.print(f"gaps (上级任务无对应): {', '.join(f'{t.number} {t.title}' for t in report.gaps) or '—'}")
         out.print(f"local (本级特色任务): {', '.join(f'{t.number} {t.title}' for t in report.local) or '—'}")
@@ -406,6 +413,37 @@ def check(
         err.print(f"[red]{len(violations)} violation(s)[/] in {plans} plan(s)")
         raise typer.Exit(1)
     err.print(f"[green]all {plans} plan(s) pass every check[/]")
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (503).")] = 10.0,
+    row_cap: Annotated[int, typer.Option(help="Most rows (or triples) in one answer; more are cut.")] = 10_000,
+    update_token: Annotated[
+        str | None, typer.Option(help="Accept SPARQL updates that carry 'Authorization: Bearer TOKEN'.")
+    ] = None,
+    workers: Annotated[int, typer.Option(help="Query worker processes, each with the graph in memory.")] = 2,
+) -> None:
+    """Serve the graph: SPARQL endpoint, REST API, Linked Data and pages, in memory, read-only by default."""
+    import uvicorn
+    from plankg.api.app import create_app
+    from plankg.api.settings import Settings
+
+    target = open_store(store)  # seeds an empty store, and fails clearly if it is locked
+    path = target.path
+    del target  # the service copies the graph into memory and leaves the store free
+    try:
+        settings = Settings(store_path=path, timeout=timeout, row_cap=row_cap, update_token=update_token,
+                            workers=workers)  # fmt: skip
+    except ValueError as exc:
+        fail(str(exc))
+    shown = f"[{host}]" if ":" in host else host
+    out.print(f"plankg serving {path} at http://{shown}:{port}/  (SPARQL: /sparql, API: /docs; Ctrl-C stops)",
+              highlight=False, soft_wrap=True)  # fmt: skip
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:

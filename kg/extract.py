@@ -33,6 +33,17 @@ UNIT_TYPES = (  # (pattern, class) in order: the first that matches names the ty
     (re.compile(r"海关|海事局|边防检查站|气象局|税务局|邮政管理局|金融监管|人民银行|通信管理局|统计调查|烟草|铁路|电力"),
      "VerticallyManaged"),
     (re.compile(r"开发区|经开区|高新区|新区管委会|管委会|综合保税区"), "DevelopmentZone"),
+    (re.compile(r"人行"), "VerticallyManaged"),
+    (re.compile(r"集团|公司$"), "StateOwnedEnterprise"),
+    (re.compile(r"大学|学院|学校|医院|研究院|研究所|中心$|图书馆|博物馆"), "PublicInstitution"),
+)
+# The level a unit's name gives away: 省… / 各设区市 / 市… / 县…, 各县(市、区) …
+UNIT_LEVELS = (
+    (re.compile(r"^(各设区市|各市)"), "municipal"),
+    (re.compile(r"^(各县|各区|各乡|各镇|县|区(?!域)|乡|镇|街道)"), "county"),
+    (re.compile(r"^(省|全省)"), "provincial"),
+    (re.compile(r"^(市|全市)"), "municipal"),
+    (re.compile(r"^(国家|国务院|中央|全国)|部$"), "national"),
 )
 
 
@@ -42,6 +53,7 @@ class UnitRef:
     name: str  # as the plan writes it (simplified)
     in_registry: bool
     unit_type: str  # a subclass of pk:Unit, e.g. "GovernmentDepartment"
+    level: str | None = None  # "provincial" ... where the name tells, else the plan's
 
 
 @dataclass(frozen=True)
@@ -127,7 +139,16 @@ def resolve_unit(name: str, region_iri: str | None, region_slug: str, registry: 
     entry = registry.unit(name, region_iri)
     if entry is not None:
         return UnitRef(entry.iri, name, True, unit_type(entry.label))
-    return UnitRef(iri("unit", region_slug, slug(name_key(name))), name, False, unit_type(name))
+    return UnitRef(
+        iri("unit", region_slug, slug(name_key(name))), name, False, unit_type(name), unit_level(name)
+    )
+
+
+def unit_level(name: str) -> str | None:
+    for pattern, level in UNIT_LEVELS:
+        if pattern.search(name):
+            return level
+    return None
 
 
 def unit_type(name: str) -> str:

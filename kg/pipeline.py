@@ -35,6 +35,7 @@ class Built:
     plan: Plan
     ids: PlanIds
     triples: list[Triple]
+    unit_iris: frozenset[str]  # distinct units, aliases merged
 
 
 def compile_file(path: Path) -> Built:
@@ -43,7 +44,7 @@ def compile_file(path: Path) -> Built:
     plan = parse_plan(document.text, str(path), fallback_title=path.stem)
     extraction = extract(plan, load_registry())
     ids, triples = build_plan(plan, extraction, document)
-    return Built(str(path), plan, ids, triples)
+    return Built(str(path), plan, ids, triples, frozenset(u.iri for u in extraction.units.values()))
 
 
 def expand_sources(sources: Iterable[Path]) -> list[Path]:

@@ -57,10 +57,9 @@ class Registry:
 
     def unit(self, name: str, region: str | None) -> Entry | None:
         """The registry unit a name stands for in a plan of this region (units are local)."""
-        candidates = [self.entries[i] for i in self.lookup("Unit", name)]
-        if region is not None:
-            candidates = [c for c in candidates if c.region == region]
-        return candidates[0] if len(candidates) == 1 else None
+        # 市公安局 in a plan of an unknown place is not 九江's: without a region, no registry unit
+        candidates = [self.entries[i] for i in self.lookup("Unit", name) if self.entries[i].region == region]
+        return candidates[0] if region is not None and len(candidates) == 1 else None
 
     def mention_labels(self, kind: str) -> list[tuple[str, str]]:
         """(label, iri) pairs to look for in text, longest first; ambiguous and 1-character labels left out."""

@@ -27,8 +27,10 @@ class PK(DefinedNamespace):
     Plan: URIRef
     Platform: URIRef
     Provincial: URIRef
+    PublicInstitution: URIRef
     Region: URIRef
     Section: URIRef
+    StateOwnedEnterprise: URIRef
     Task: URIRef
     Technology: URIRef
     Unit: URIRef

@@ -75,6 +75,8 @@ ADDED_CLASSES = [
     "VerticallyManaged",
     "DevelopmentZone",
     "Collective",
+    "PublicInstitution",
+    "StateOwnedEnterprise",
 ]
 ADDED_PROPERTIES = [
     "task",
