@@ -382,7 +382,8 @@ def link(store: StoreOption = None) -> None:
         for match in sorted(best_counterparts(report).values(), key=lambda m: -m.score):
             mark = "" if match.score >= CONFIDENT else " [dim](weak)[/]"
             lower_task = f"{match.lower.number} {match.lower.title}{mark}"
-            table.add_row(f"{match.higher.number} {match.higher.title}", lower_task, f"{match.score:.2f}", match.evidence)
+            higher_task = f"{match.higher.number} {match.higher.title}"
+            table.add_row(higher_task, lower_task, f"{match.score:.2f}", match.evidence)
         out.print(table)
         out.print(f"gaps (上级任务无对应): {', '.join(f'{t.number} {t.title}' for t in report.gaps) or '—'}")
         out.print(f"local (本级特色任务): {', '.join(f'{t.number} {t.title}' for t in report.local) or '—'}")
