@@ -42,12 +42,16 @@ INLINE_SUFFIXES = (
     ("具体负责", RESPONSIBLE),
     ("负责落实", RESPONSIBLE),
     ("负责", RESPONSIBLE),
+    ("组织实施", RESPONSIBLE),
+    ("具体实施", RESPONSIBLE),
+    ("抓好落实", RESPONSIBLE),
     ("配合落实", COOPERATING),
     ("协同配合", COOPERATING),
     ("按职责配合", COOPERATING),
     ("配合", COOPERATING),
     ("参与", COOPERATING),
     ("协助", COOPERATING),
+    ("落实", RESPONSIBLE),  # after 配合落实 / 负责落实: "各乡镇人民政府落实" carries the task out
 )
 CLAUSE_HINT = re.compile(
     "|".join(sorted(_LABEL_TO_FIELD, key=len, reverse=True)) + "|" + "|".join(s for s, _ in INLINE_SUFFIXES)
@@ -59,6 +63,7 @@ UNIT_ENDINGS = (
     "协", "科", "台", "司", "区", "市", "县", "镇", "乡", "街道", "村", "学校", "大学", "医院", "协会",
 )  # fmt: skip
 SEPARATORS = "、,;，；/ \t\n"
+MAX_CLAUSE_LENGTH = 400  # characters a bracketed clause may span
 UNIT_NAME_STRIP = " \t\n。.,;:、，；：“”\"'"
 
 
@@ -106,8 +111,8 @@ def bracket_groups(text: str) -> list[tuple[int, int]]:
             _, begin = stack.pop()
             if not stack:
                 groups.append((begin, index + 1))
-        elif ch == "\n" and stack:  # a bracket left open at the end of a line does not run on
-            stack.clear()
+        elif ch == "\n" and stack and index - stack[-1][1] > MAX_CLAUSE_LENGTH:
+            stack.clear()  # a bracket left open long before does not run on (a hard wrap may break one)
     return groups
 
 
@@ -162,9 +167,20 @@ def _parse_labelled(text: str, offset: int) -> Clause | None:
         value = text[match.end() : value_end]
         if field == "deadline":
             deadline_text = value.strip(SEPARATORS + "。") or None
+            continue
+        inline = _parse_inline(value, offset + match.end()) if _has_role_words(value) else None
+        if inline is not None:  # "责任单位:X牵头,Y配合": the words inside say who does what
+            units.extend(inline.units)
+            deadline_text = deadline_text or inline.deadline_text
         else:
             units.extend(unit_list(value, offset + match.end(), field))
     return Clause(tuple(units), deadline_text, offset, offset + len(text))
+
+
+def _has_role_words(value: str) -> bool:
+    """Does a list end one of its pieces with a role word (牵头, 配合, 负责 ...)?"""
+    suffixes = tuple(s for s, _ in INLINE_SUFFIXES)
+    return any(value[s:e].strip().endswith(suffixes) for s, e in split_top_level(value, ",;，；。\n"))
 
 
 def _parse_inline(text: str, offset: int) -> Clause | None:
@@ -207,9 +223,9 @@ def find_clauses(text: str) -> list[Clause]:
     taken: list[tuple[int, int]] = []
     for begin, end in bracket_groups(text):
         inner = text[begin + 1 : end - 1]
-        if not CLAUSE_HINT.search(inner):
+        if not CLAUSE_HINT.search(inner.replace("\n", "")):
             continue
-        clause = parse_clause(inner, begin + 1)
+        clause = _parse_unwrapped(inner, begin + 1)
         if clause is not None:
             clauses.append(Clause(clause.units, clause.deadline_text, begin, end))
             taken.append((begin, end))
@@ -228,6 +244,29 @@ def find_clauses(text: str) -> list[Clause]:
         if tail is not None:
             clauses.append(tail)
     return sorted(clauses, key=lambda c: c.start)
+
+
+def _parse_unwrapped(text: str, offset: int) -> Clause | None:
+    """parse_clause on text that a hard wrap broke over lines ("市\n工业和信息化局"), spans kept."""
+    if "\n" not in text:
+        return parse_clause(text, offset)
+    kept: list[int] = []  # each line's content without the indentation and blanks around it
+    position = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped:
+            first = position + line.index(stripped[0])
+            kept.extend(range(first, first + len(stripped)))
+        position += len(line) + 1
+    clause = parse_clause("".join(text[i] for i in kept), 0)
+    if clause is None:
+        return None
+
+    def back(position: int) -> int:
+        return offset + (kept[position] if position < len(kept) else len(text))
+
+    units = tuple(UnitMention(u.role, u.name, back(u.start), back(u.end - 1) + 1) for u in clause.units)
+    return Clause(units, clause.deadline_text, offset, offset + len(text))
 
 
 def _tail_sentence_clause(text: str) -> Clause | None:

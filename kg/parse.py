@@ -139,6 +139,7 @@ class _Line:
     start: int
     end: int
     text: str
+    wrapped: bool = False  # runs on into the next line (hard-wrapped text)
 
 
 @dataclass
@@ -157,9 +158,12 @@ class _Node:
 
 def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = None) -> Plan:
     """Parse a plan's normalised text.  Raises PlanError when no plan can be found in it."""
-    lines = [line for line in _lines(text) if not FURNITURE.search(line.text) and not _foreign(line.text)]
+    all_lines = _lines(text)
+    lines = [line for line in all_lines if not FURNITURE.search(line.text) and not _foreign(line.text)]
     if not lines:
         raise PlanError(path, None, "holds no Chinese text; expected a plan (工作要点, 实施方案, 行动计划 ...)")
+    text = _without(text, [line for line in all_lines if line not in lines])
+    lines = _unwrap(lines, text)
     notice, title, body_lines = _notice_and_title(lines, fallback_title)
     roots, preamble_lines = _outline(body_lines, text)
     if not roots:
@@ -183,6 +187,45 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
         tasks=tasks,
         citations=citations(text, title),
     )
+
+
+def _without(text: str, dropped: list[_Line]) -> str:
+    """The text with page furniture and foreign lines blanked out, offsets unchanged."""
+    if not dropped:
+        return text
+    chars = list(text)
+    for line in dropped:
+        chars[line.start : line.end] = " " * (line.end - line.start)
+    return "".join(chars)
+
+
+def _unwrap(lines: list[_Line], text: str) -> list[_Line]:
+    """Join the lines of text hard-wrapped at a fixed width (pasted from a PDF) back into paragraphs.
+
+    A document is taken as hard-wrapped when most of its long lines have the same length; a line of
+    that length runs on into the next unless the next one opens a numbered item.
+    """
+    widths = [line.end - _line_start(text, line.start) for line in lines]
+    long = [w for w in widths if w >= 20]
+    if len(long) < 8:
+        return lines
+    width = max(set(long), key=long.count)
+    if sum(1 for w in long if width - 1 <= w <= width) < 0.4 * len(long):
+        return lines
+    merged: list[_Line] = []
+    for line, line_width in zip(lines, widths, strict=True):
+        previous = merged[-1] if merged else None
+        if (previous is not None and previous.wrapped and not _marker(line.text)
+                and not DATE_LINE.match(line.text) and not PUBLICITY_LINE.match(line.text)):  # fmt: skip
+            merged[-1] = _Line(previous.number, previous.start, line.end, previous.text + line.text,
+                               wrapped=line_width >= width - 1)  # fmt: skip
+        else:
+            merged.append(_Line(line.number, line.start, line.end, line.text, wrapped=line_width >= width - 1))
+    return merged
+
+
+def _line_start(text: str, position: int) -> int:
+    return text.rfind("\n", 0, position) + 1
 
 
 # Markdown that plans written as .md carry: heading marks, quotes, bold around a heading.
@@ -246,33 +289,26 @@ def _foreign(line: str) -> bool:
 
 
 def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[Notice, str, list[_Line]]:
-    """Split the notice around the plan (addressees, approval, date, publicity, source) from its body."""
+    """Split the notice around the plan (addressees, approval, date, publicity, source) from its body.
+
+    The notice stands before the plan or, as in many 通知, after it ("…关于印发…的通知", 文号,
+    addressees, signature, date); annexes (附件) end the body too.
+    """
     notice = Notice()
-    quoted: str | None = None
-    title_index: int | None = None
     first_marker = next((i for i, line in enumerate(lines) if _marker(line.text)), len(lines))
-    for index, line in enumerate(lines[:first_marker]):
-        text = line.text
-        if index == 0 and text.endswith((":", "：")) and len(text) < 200:
-            notice.addressees = _split_addressees(text.rstrip(":："))
-            continue
-        if quoted is None and (m := QUOTED_TITLE.search(text)) and ("印发" in text or "通过" in text):
-            quoted = m.group(1)
-        if (m := APPROVAL.search(text)) and notice.approved_by is None:
-            notice.approved_by = m.group(1)
-        if title_index is None and (_same_title(text, quoted) if quoted else _looks_like_title(text)):
-            title_index = index
-    if title_index is None and quoted:
-        title_index = next((i for i, line in enumerate(lines[:first_marker]) if _same_title(line.text, quoted)), None)
-    if title_index is not None:
-        title = lines[title_index].text.strip("《》 ")
-        m = re.search(r"关于印发(.+?)的通知", title)
-        if m:
-            title = m.group(1).strip("《》")
-    else:
+    end = next((i for i in range(first_marker, len(lines)) if _END_OF_BODY.search(lines[i].text)), len(lines))
+    head, tail = lines[:first_marker], lines[end:]
+    notice_lines = head + [line for line in tail if not _ANNEX.match(line.text)]
+    joined = "".join(line.text for line in notice_lines)  # a 《title》 may wrap over two lines
+    quoted = _quoted_title(joined)
+    notice.addressees = _addressees(notice_lines)
+    if m := APPROVAL.search(joined):
+        notice.approved_by = m.group(1)
+    title_index, title = _title_line(head, quoted)
+    if title is None:
         title = quoted or fallback_title or "未命名计划"
     body: list[_Line] = []
-    for index, line in enumerate(lines):
+    for index, line in enumerate(lines[:end]):
         text = line.text
         if (m := DATE_LINE.match(text)) and notice.issued is None:
             with contextlib.suppress(ValueError):
@@ -287,7 +323,59 @@ def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[N
         if title_index is not None and index <= title_index:
             continue
         body.append(line)
+    for line in tail:  # the notice after the plan: its date, publicity and source
+        if (m := DATE_LINE.match(line.text)) and notice.issued is None:
+            with contextlib.suppress(ValueError):
+                notice.issued = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        elif m := PUBLICITY_LINE.match(line.text):
+            notice.publicity = m.group(2)
+        elif m := SOURCE_LINE.match(line.text):
+            notice.source = m.group(2).strip()
     return notice, title, body
+
+
+def _quoted_title(joined: str) -> str | None:
+    """The plan's title as the notice quotes it: 《X》已经…通过 / 现将《X》印发 / 关于印发X的通知."""
+    for m in QUOTED_TITLE.finditer(joined):
+        around = joined[max(0, m.start() - 12) : m.end() + 30]
+        if re.search("印发|通过|同意|审议", around):
+            return m.group(1)
+    if m := NOTICE_TITLE.search(joined):
+        return m.group(1).strip("《》")
+    return None
+
+
+def _addressees(notice_lines: list[_Line]) -> list[str]:
+    for index, line in enumerate(notice_lines):
+        text = line.text
+        if text.endswith((":", "：")) and len(text) < 300 and re.search("政府|部门|单位|管委会|各", text):
+            previous = notice_lines[index - 1] if index else None
+            if previous is not None and previous.number == line.number - 1 and previous.text.startswith("各"):
+                text = previous.text + text  # the list wrapped over two lines
+            return _split_addressees(text.rstrip(":："))
+    return []
+
+
+def _title_line(head: list[_Line], quoted: str | None) -> tuple[int | None, str | None]:
+    """Where the title stands before the plan (one line, or two when it wraps) and what it says."""
+    for index, line in enumerate(head):
+        pair = line.text + (head[index + 1].text if index + 1 < len(head) else "")
+        if quoted and _same_title(line.text, quoted):
+            return index, _strip_title(line.text)
+        if quoted and index + 1 < len(head) and _same_title(pair, quoted):
+            return index + 1, _strip_title(pair)
+    if quoted is None:
+        for index, line in enumerate(head):
+            if _looks_like_title(line.text):
+                return index, _strip_title(line.text)
+    return None, quoted
+
+
+def _strip_title(text: str) -> str:
+    text = text.strip("《》 ")
+    if m := NOTICE_HEAD.search(text):
+        text = m.group(1).strip("《》")
+    return text
 
 
 def _split_addressees(text: str) -> list[str]:
@@ -316,10 +404,10 @@ def _marker(text: str) -> tuple[str, re.Match[str]] | None:
 
 
 def _number(numeral: str) -> int:
-    if numeral.isdigit():
-        return int(numeral)
-    if numeral in CIRCLED:
+    if numeral in CIRCLED:  # before isdigit(): "①".isdigit() is True
         return CIRCLED.index(numeral) + 1
+    if numeral.isascii() and numeral.isdigit():
+        return int(numeral)
     total, current = 0, 0
     for ch in numeral:
         if ch == "十":
@@ -333,7 +421,10 @@ def _number(numeral: str) -> int:
     return total + current
 
 
-_END_OF_BODY = re.compile(r"^(附件|附表|附:|附：)")
+_ANNEX = re.compile(r"^(附件|附表|附:|附：)")
+NOTICE_HEAD = re.compile(r"关于印发(.+?)的通知$")
+NOTICE_TITLE = re.compile(r"关于印发(.+?)的通知")
+_END_OF_BODY = re.compile(rf"{_ANNEX.pattern}|{NOTICE_HEAD.pattern}")
 
 
 def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
@@ -341,8 +432,6 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
     stack: list[_Node] = []
     preamble: list[_Line] = []
     for line in lines:
-        if _END_OF_BODY.match(line.text) and roots:
-            break
         found = _marker(line.text)
         if found is None:
             if stack:

@@ -77,17 +77,33 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
     from charset_normalizer import from_bytes
 
+    # GB18030 decodes almost any byte string, Big5 included (as nonsense): where both decode,
+    # let the detector's language model choose between just these two
+    candidates = [e for e in ("gb18030", "big5") if _decodes(data, e)]
+    if len(candidates) == 1:
+        return data.decode(candidates[0]), candidates[0]
+    if candidates:
+        best = from_bytes(data, cp_isolation=candidates).best()
+        if best is not None and best.encoding:
+            return str(best), best.encoding
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise PlanError(name, None, "cannot tell its text encoding; expected UTF-8, GB18030/GBK or Big5 text")
     return str(best), best.encoding
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def looks_like_html(text: str) -> bool:
