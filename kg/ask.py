@@ -23,7 +23,7 @@ import itertools
 import json
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
@@ -105,6 +105,7 @@ class Entity:
     value: str  # a name the canned query matches, a chapter number, a task IRI, a month YYYY-MM
     label: str  # how a question names it (in suggestions and explanations)
     plan: str | None = None  # tasks: the plan they stand in; plans: their IRI
+    chapter: int | None = None  # tasks: the number of their chapter (numbering may restart in each)
 
 
 @dataclass(frozen=True)
@@ -356,10 +357,18 @@ def _units(store, names: _Collector, regions: list[str]) -> None:
 def _short_forms(label: str, prefix: re.Pattern[str]) -> set[str]:
     """Names without the region and the brackets.
 
-    市公安局 → 公安局; 市发改委〔市数据局〕 → 市发改委, 发改委, 市数据局, 数据局; 九江市发展和改革委员会 → 发展和改革委员会.
+    市公安局 → 公安局; 市发改委〔市数据局〕 → 市发改委, 发改委, 市数据局, 数据局;
+    九江市发展和改革委员会 → 发展和改革委员会.
     """
     outside = BRACKETS.sub("", label)
     parts = {outside} | {p for inside in BRACKETS.findall(label) for p in re.split(r"[、,，;；]", inside)}
+    group = BRACKETS.search(label)
+    pieces = re.split(r"[、,，;；]", group.group(1)) if group else []
+    if pieces and all(len(p) == 1 for p in pieces):  # 各县〔市、区〕人民政府 → 各县市区人民政府, 各县区政府 ...
+        for size in range(1, len(pieces) + 1):
+            for chosen in itertools.combinations(pieces, size):
+                inline = label[: group.start()] + "".join(chosen) + label[group.end() :]
+                parts |= {inline, inline.replace("人民政府", "政府")}
     forms = set()
     for part in parts:
         for form in (part, prefix.sub("", part)):
@@ -395,17 +404,25 @@ def _chapters_and_tasks(store, names: _Collector, plans: dict[str, Entity], alia
           ?chapter a pk:Chapter ; pk:plan ?plan ; pk:number ?number ; rdfs:label ?title .
         } ORDER BY ?plan ?number""")  # fmt: skip
     tasks = store.select("""
-        SELECT DISTINCT ?task ?plan ?number ?title WHERE {
+        SELECT DISTINCT ?task ?plan ?number ?title ?chapterNumber WHERE {
           ?task a pk:Task ; pk:plan ?plan ; pk:number ?number ; rdfs:label ?title .
-        } ORDER BY ?plan ?number""")  # fmt: skip
+          OPTIONAL { ?task pk:chapter/pk:number ?chapterNumber }
+        } ORDER BY ?plan ?chapterNumber ?number""")  # fmt: skip
+    last = defaultdict(int)
+    for row in chapters:
+        last[row["plan"]] = max(last[row["plan"]], int(row["number"]))
     plan_titles = [e.value for e in plans.values()]
     several = len({r["plan"] for r in tasks}) > 1
+    restarts = {plan for (plan, _), count in Counter((r["plan"], r["number"]) for r in tasks).items() if count > 1}
     for row in chapters:
         n = int(row["number"])
         cn = chinese_number(n)
         numbered = Entity("chapter", str(n), f"第{cn}章")
         for form in (f"第{cn}章", f"第{n}章", f"第{cn}部分", f"第{n}部分", f"{cn}、", f"第{cn}篇", f"第{cn}板块"):
             names.add(form, numbered, DERIVED)
+        if n == last[row["plan"]]:
+            for form in ("最后一章", "最后一部分", "最后一个部分", "末章"):
+                names.add(form, numbered, DERIVED)
         titled = Entity("chapter", row["title"], row["title"])
         names.add(row["title"], titled, EXACT)
         for piece in _fragments(row["title"], 4, plan_titles):
@@ -414,8 +431,10 @@ def _chapters_and_tasks(store, names: _Collector, plans: dict[str, Entity], alia
         n = int(row["number"])
         cn = chinese_number(n)
         alias = aliases.get(row["plan"]) or (plans[row["plan"]].value if row["plan"] in plans else "")
-        label = f"{alias}的任务{n}" if several and alias else f"任务{n}"
-        entity = Entity("task", row["task"], label, row["plan"])
+        chapter = int(row["chapterNumber"]) if row["chapterNumber"] else None
+        label = f"第{chinese_number(chapter)}章第{n}项" if row["plan"] in restarts and chapter else f"任务{n}"
+        label = f"{alias}的{label}" if several and alias else label
+        entity = Entity("task", row["task"], label, row["plan"], chapter)
         for form in (f"任务{n}", f"任务{cn}", f"第{n}项", f"第{cn}项", f"第{n}项任务", f"第{cn}项任务", f"第{n}个任务",
                      f"第{cn}个任务", f"{n}号任务", f"第{n}号任务", f"第{n}条", f"第{cn}条", f"第{n}项工作",
                      f"第{cn}项工作"):  # fmt: skip
@@ -473,7 +492,8 @@ CUES: dict[str, re.Pattern[str]] = {
         "share": r"共同|一起|都参与|都有|都涉及|都负责|共有|联合|交集|同时|都在|共享",
         "with_whom": r"[和跟与同](?:谁|哪些?个?(?:单位|部门|机构|家))|伙伴|搭档|合作方",
         "collab": r"合作|协同|协作|配合|联动|打交道|共事|联系",
-        "most": r"最|排名|排行|前[几三五十]|top|第一多",
+        "most": r"最(?![后初先近新终早晚])|排名|排行|前[几三五十]|top|第一多",
+        "least": r"最少|最闲|最轻|最不忙|最小|最低|倒数|垫底|最空",
         "pair": r"哪两|哪一对|两两|哪对|之间|单位对|组合",
         "busy": r"忙|负担|负荷|工作量|压力|任务量|担子|繁重|累",
         "chapter_word": r"章|部分|板块|篇|方面|这块|这一块|大项|领域",
@@ -564,7 +584,8 @@ INTENTS: tuple[Intent, ...] = (
            {"pair": 4, "collab": 2, "most": 1, "with_whom": 1}, needs=(("pair", "collab"),),
            rank=Rank("sharedTasks", always=True), examples=("哪两个单位协同最多？", "哪些部门之间合作最多？")),
     Intent("coordination_load", (),
-           {"most": 3, "busy": 4, "ask_unit": 1, "lead": 0.5, "coop": 0.5, "ask_task": 0.5}, needs=(("most", "busy"),),
+           {"most": 3, "busy": 4, "least": 1, "ask_unit": 1, "lead": 0.5, "coop": 0.5, "ask_task": 0.5},
+           needs=(("most", "busy", "least"),),
            rank=Rank("weightedLoad", (("lead", "lead"), ("coop", "cooperating"), ("busy", "weightedLoad"),
                                       ("ask_task", "tasks"), ("involve", "tasks")), always=True),
            examples=("哪个单位任务最多？", "谁最忙？", "牵头最多的是哪个部门？")),
@@ -590,10 +611,10 @@ INTENTS: tuple[Intent, ...] = (
            {"ask_unit": 3, "involve": 1, "mention": 0.5, "ask_task": -1}, prior=0.5, rank=Rank("tasks"),
            examples=("哪些部门参与{initiative}？",)),
     Intent("platforms_by_level", (Slot("level", "level"),),
-           {"platform_ask": 3, "list_all": 1, "ask_what": 0.5, "ask_task": -2, "rely": -2}, prior=1,
-           rank=Rank("tasks"), examples=("有哪些{level}平台？",)),
+           {"platform_ask": 3, "list_all": 1, "ask_what": 0.5, "ask_task": -3, "rely": -2}, prior=1,
+           needs=(("platform_ask",),), rank=Rank("tasks"), examples=("有哪些{level}平台？",)),
     Intent("tasks_referring_to_province", (),
-           {"province": 3, "rely": 2, "ask_task": 2, "platform_ask": 0.5}, bonus={"@level=省级": 3},
+           {"province": 3, "rely": 2, "ask_task": 2, "mention": 1, "platform_ask": 0.5}, bonus={"@level=省级": 3},
            needs=(("province", "@level=省级"), ("ask_task", "rely")), absorbs=("level",),
            examples=("哪些任务依托省级平台？", "哪些工作要落实省里的要求？")),
     Intent("tasks_without_lead", (),
@@ -618,7 +639,7 @@ INTENTS: tuple[Intent, ...] = (
            {"share": 3, "ask_unit": 2, "unit_list": 1}, prior=1, examples=("{title_a}和{title_b}共同涉及哪些单位？",)),
 )  # fmt: skip
 MINIMUM_SCORE = 3.0
-SLOT_FILLED, SLOT_DEFAULTED, UNUSED_NAME, OFF_TOPIC = 4.0, 1.0, -1.5, -10.0
+SLOT_FILLED, SLOT_DEFAULTED, UNUSED_NAME, UNSETTLED_NAME, OFF_TOPIC = 4.0, 1.0, -1.5, -3.0, -10.0
 
 
 @dataclass(frozen=True)
@@ -627,7 +648,7 @@ class Interpretation:
 
     query: str
     params: dict[str, str]
-    order_by: tuple[str, ...] = ()  # columns, most first, that the rows are re-ordered by
+    order_by: tuple[tuple[str, bool], ...] = ()  # (column, most first?) pairs the rows are re-ordered by
     scope: str | None = None  # the plan the question named: only its rows are kept
     why: str = ""
     score: float = 0.0
@@ -656,10 +677,10 @@ def _has(token: str, cues: Mapping[str, str], mentions: list[Mention]) -> bool:
 
 
 def _bind(intent: Intent, mentions: list[Mention], gazetteer: Gazetteer, plan: str | None):
-    """(parameters, mentions used, how many came from the question) or None where a slot stays empty."""
+    """(parameters, mentions used, the mention each parameter came from) or None where a slot stays empty."""
     params: dict[str, str] = {}
+    sources: dict[str, Mention] = {}
     used: list[Mention] = []
-    filled = 0
     for slot in intent.slots:
         choice = None
         for mention in mentions:
@@ -668,25 +689,35 @@ def _bind(intent: Intent, mentions: list[Mention], gazetteer: Gazetteer, plan: s
             candidates = mention.of(slot.kind)
             if len(candidates) > 1 and plan:
                 candidates = tuple(e for e in candidates if e.plan == plan) or candidates
+            within = None
+            if len(candidates) > 1 and slot.kind == "task":  # 第二章第3项: numbering restarts in each chapter
+                within = next((m for m in mentions if m not in used and m is not mention
+                               and len(m.of("chapter")) == 1 and m.of("chapter")[0].value.isdigit()), None)  # fmt: skip
+                if within is not None:
+                    number = int(within.of("chapter")[0].value)
+                    candidates = tuple(e for e in candidates if e.chapter == number)
             if len(candidates) == 1 and candidates[0].value not in params.values():
                 choice = (mention, candidates[0])
+                if within is not None:
+                    used.append(within)
                 break
         if choice is not None:
             used.append(choice[0])
             params[slot.param] = choice[1].value
-            filled += 1
+            sources[slot.param] = choice[0]
         elif slot.default and slot.kind == "plan" and gazetteer.default_plan is not None:
             params[slot.param] = gazetteer.default_plan.value
         else:
             return None
-    return params, used, filled
+    return params, used, sources
 
 
 def _score(intent: Intent, mentions: list[Mention], cues: Mapping[str, str], gazetteer: Gazetteer, plan: str | None):
     bound = _bind(intent, mentions, gazetteer, plan)
     if bound is None:
         return None
-    params, used, filled = bound
+    params, used, sources = bound
+    filled = len(sources)
     if not all(any(_has(token, cues, mentions) for token in group) for group in intent.needs):
         return None
     score = intent.prior + SLOT_FILLED * filled + SLOT_DEFAULTED * (len(intent.slots) - filled)
@@ -695,10 +726,11 @@ def _score(intent: Intent, mentions: list[Mention], cues: Mapping[str, str], gaz
     for mention in mentions:
         kinds = {e.kind for e in mention.entities}
         if mention not in used and not kinds & {*intent.absorbs, "plan"}:
-            score += UNUSED_NAME
+            unsettled = any(len(mention.of(kind)) > 1 for kind in kinds)  # what the question is about, unknown
+            score += UNSETTLED_NAME if unsettled else UNUSED_NAME
     if "off_topic" in cues:
         score += OFF_TOPIC
-    return score, params, used
+    return score, params, sources
 
 
 def interpret(question: str, gazetteer: Gazetteer) -> Interpretation | None:
@@ -716,32 +748,33 @@ def interpret(question: str, gazetteer: Gazetteer) -> Interpretation | None:
             best = (scored, intent, order)
     if best is None or best[0][0] < MINIMUM_SCORE:
         return None
-    (score, params, used), intent, _ = best
-    order_by: tuple[str, ...] = ()
-    if intent.rank and (intent.rank.always or "most" in cues):
+    (score, params, sources), intent, _ = best
+    order_by: tuple[tuple[str, bool], ...] = ()
+    if intent.rank and (intent.rank.always or "most" in cues or "least" in cues):
         column = next((col for cue, col in intent.rank.by_cue if cue in cues), intent.rank.column)
-        order_by = (column,)
+        order_by = ((column, "least" not in cues),)
     scope = plan_iri if plan_iri and "plan" not in {s.kind for s in intent.slots} else None
-    why = _why(intent, params, used, cues, order_by, named_plan.value if scope and named_plan else None)
+    why = _why(intent, params, sources, cues, order_by, named_plan.value if scope and named_plan else None)
     return Interpretation(intent.query, params, order_by, scope, why, score, tuple(mentions))
 
 
-def _why(intent: Intent, params: dict, used: list[Mention], cues: Mapping[str, str], order_by: tuple[str, ...],
-         plan_title: str | None) -> str:
+def _why(intent: Intent, params: dict, sources: Mapping[str, Mention], cues: Mapping[str, str],
+         order_by: tuple[tuple[str, bool], ...], plan_title: str | None) -> str:
     """In Chinese: which question form, which names gave which parameters, which cue words, what order."""
     from plankg.queries import load_queries
 
     title = load_queries()[intent.query].title_zh
     parts = [f"{title}（{intent.query}）"]
-    named = [f"{param}={value}（“{m.surface}”）" for (param, value), m in zip(params.items(), used, strict=False)]
-    named += [f"{param}={value}（默认）" for param, value in list(params.items())[len(used) :]]
+    named = [f"{param}={value}（“{sources[param].surface}”）" if sources.get(param) else f"{param}={value}（默认）"
+             for param, value in params.items()]  # fmt: skip
     if named:
         parts.append("参数：" + "，".join(named))
-    clues = [cues[cue] for cue, weight in intent.cues.items() if weight > 0 and cue in cues]
+    positive = [cue for cue, weight in intent.cues.items() if weight > 0 and cue in cues]
+    clues = [word for cue in positive for word in cues[cue].split("、")]
     if clues:
-        parts.append("线索：" + "、".join(clues))
-    if order_by:
-        parts.append(f"按 {order_by[0]} 从多到少排列")
+        parts.append("线索：" + "、".join(dict.fromkeys(clues)))
+    for column, descending in order_by:
+        parts.append(f"按 {column} 从{'多到少' if descending else '少到多'}排列")
     if plan_title:
         parts.append(f"只看《{plan_title}》")
     return "；".join(parts)
@@ -780,31 +813,49 @@ def answer(store, question: str, gazetteer: Gazetteer | None = None) -> dict:
         "params": dict(interpretation.params),
         "results": results,
         "why": interpretation.why,
-        "order_by": list(interpretation.order_by),
+        "order_by": [{"column": column, "descending": descending} for column, descending in interpretation.order_by],
     }
 
 
-def arrange(results: dict, order_by: Iterable[str] = (), scope: str | None = None) -> dict:
-    """The rows of the plan in scope only (where rows name a plan), most first by each column of `order_by`."""
+def arrange(results: dict, order_by: Iterable[tuple[str, bool]] = (), scope: str | None = None) -> dict:
+    """The rows of the plan in scope only (where rows name a plan), ordered by each (column, most first?)."""
     rows = results["results"]["bindings"]
     if scope and any("plan" in row for row in rows):
         rows = [row for row in rows if row.get("plan", {}).get("value") == scope]
-    for column in reversed(tuple(order_by)):
-        rows = sorted(rows, key=lambda row, c=column: -_number(row.get(c)))  # stable: ties keep the query's order
+    for column, descending in reversed(tuple(order_by)):
+        # stable: ties keep the query's order; rows without the column go last either way
+        rows = sorted(rows, key=lambda row, c=column, d=descending: -_number(row.get(c)) if d else _number(
+            row.get(c), missing=math.inf))  # fmt: skip
     return {**results, "results": {**results["results"], "bindings": rows}}
 
 
-def _number(term: dict | None) -> float:
+def _number(term: dict | None, missing: float = -math.inf) -> float:
     try:
-        return float(term["value"]) if term else -math.inf
+        return float(term["value"]) if term else missing
     except ValueError:
-        return -math.inf
+        return missing
 
 
-def table(results: dict) -> tuple[list[str], list[list[str]]]:
-    """Column names and rows of plain strings (IRIs as they are), for printing a results document."""
+def table(results: dict) -> tuple[list[tuple[str, str]], list[str], list[list[str]]]:
+    """A results document for people to read: (what every row shares, column names, rows), all plain strings.
+
+    IRI columns are left out where other columns remain (their names are in those); a column with the same
+    value in every row (the plan, a task's text) is given once, before the table, rather than in each row.
+    """
     head = list(results["head"].get("vars", []))
-    return head, [[row[v]["value"] if v in row else "" for v in head] for row in results["results"]["bindings"]]
+    bindings = results["results"]["bindings"]
+    iris = {v for v in head if bindings and all(row.get(v, {}).get("type") in ("uri", None) for row in bindings)}
+    if len(iris) < len(head):
+        head = [v for v in head if v not in iris]
+    fixed: list[tuple[str, str]] = []
+    if len(bindings) > 1:
+        for var in list(head):
+            values = {row.get(var, {}).get("value", "") for row in bindings}
+            if len(values) == 1:
+                if values != {""}:
+                    fixed.append((var, values.pop()))
+                head.remove(var)
+    return fixed, head, [[row[v]["value"] if v in row else "" for v in head] for row in bindings]
 
 
 # ---- suggestions ------------------------------------------------------------------------------
@@ -843,7 +894,7 @@ def _fillings(intent: Intent, named: Mapping[str, list[Entity]], gazetteer: Gaze
     """(parameter → name, how many names came from the question) for each way to fill the intent's examples."""
     options = []
     for slot in intent.slots:
-        own = [(e, True) for e in named.get(slot.kind, [])[:3]]
+        own = [(e, True) for e in named.get(slot.kind, [])[:6]]
         samples = [(e, False) for e in _samples(slot, gazetteer) if e not in named.get(slot.kind, [])]
         options.append(own + samples[: max(1, len(intent.slots) - len(own))] if own else samples[:1])
     for combination in itertools.product(*options):

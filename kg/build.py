@@ -137,6 +137,7 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         span(subject, section.start, section.end)
 
     units_seen: set[str] = set()
+    names_seen: set[tuple[str, str]] = set()
     for task in plan.tasks:
         subject = node("task", task.ordinal)
         add(Triple(subject, RDF_TYPE, pk("Task")))
@@ -170,6 +171,9 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
                 units_seen.add(unit.iri)
                 unit_triples(unit, extraction, plan, region, add)
                 original_label(unit_node, assignment.start, assignment.end, SKOS_ALT)
+            elif not unit.in_registry and (unit.iri, unit.name) not in names_seen:
+                add(Triple(unit_node, SKOS_ALT, zh(unit.name)))  # another spelling of a unit already named
+            names_seen.add((unit.iri, unit.name))
         for reference in extraction.upward.get(task.ordinal, ()):
             add(Triple(subject, pk("upwardReference"), zh(reference.wording)))
             for platform in reference.platforms:

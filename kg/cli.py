@@ -200,6 +200,48 @@ def query(
         write_triples(result, fmt)
 
 
+class AskFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in Chinese, e.g. 哪些单位涉及赣通码？")],
+    store: StoreOption = None,
+    endpoint: Annotated[str | None, typer.Option(help="A remote SPARQL 1.1 endpoint URL (not yet available).")] = None,
+    fmt: Annotated[AskFormat, typer.Option("--format", "-f", help="table or json.")] = AskFormat.table,
+) -> None:
+    """Ask in Chinese: answered with the canned query the question fits, or the closest questions that are."""
+    import json
+
+    from plankg.kg.ask import answer, table
+    from rich.markup import escape
+    from rich.table import Table
+
+    if endpoint:
+        fail("--endpoint is not yet available for ask in this version; use --store")
+    result = answer(open_store(store), question)
+    if fmt is AskFormat.json:
+        sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+    elif result["query"] is None:
+        out.print(f"没有能回答“{escape(question)}”的查询。可以这样问：", highlight=False)
+        for suggestion in result["suggestions"]:
+            out.print(f"  {escape(suggestion)}", highlight=False)
+    else:
+        fixed, head, rows = table(result["results"])
+        out.print(escape(result["title"]), highlight=False)
+        for name, value in fixed:
+            out.print(f"[bold]{escape(name)}[/]: {escape(value)}", highlight=False)
+        shown = Table()
+        for name in head:
+            shown.add_column(escape(name), overflow="fold")
+        for row in rows:
+            shown.add_row(*(escape(value) for value in row))
+        out.print(shown)
+        err.print(f"[dim]{len(rows)} rows · {escape(result['why'])}[/]", highlight=False)
+
+
 RESULT_FORMATS = {"json": "JSON", "csv": "CSV", "tsv": "TSV", "xml": "XML"}
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from plankg.kg.ids import iri, slug
 from plankg.kg.parse import Plan
-from plankg.kg.registry import Registry, name_key
+from plankg.kg.registry import Registry, name_key, unit_key
 
 MENTION_KINDS = ("Platform", "Technology", "Initiative", "Region")
 # “X”平台 / “X”系统 / “X”码 ...: a quoted name that a platform word follows, or that ends in one.
@@ -97,7 +97,9 @@ def extract(plan: Plan, registry: Registry) -> Extraction:
     for task in plan.tasks:
         for assignment in task.assignments:
             if assignment.name not in result.units:
-                result.units[assignment.name] = resolve_unit(assignment.name, region_iri, region_slug, registry)
+                result.units[assignment.name] = resolve_unit(
+                    assignment.name, region_iri, region_slug, registry, plan.region
+                )
         found = {kind: find_mentions(task.text, registry, kind) for kind in MENTION_KINDS}
         for platform in new_platforms(task.text, registry):
             result.new_platforms[platform.iri] = platform
@@ -135,13 +137,16 @@ def issuer_level(identifier: str | None) -> str | None:
     return None
 
 
-def resolve_unit(name: str, region_iri: str | None, region_slug: str, registry: Registry) -> UnitRef:
-    entry = registry.unit(name, region_iri)
+def resolve_unit(
+    name: str, region_iri: str | None, region_slug: str, registry: Registry, region_name: str | None = None
+) -> UnitRef:
+    """The registry's unit for a name (as written, or by its unit_key), else a unit of the plan's place
+    whose IRI comes from the key, so 新余市财政局 and 市财政局 in one plan are one unit."""
+    key = unit_key(name, region_name)
+    entry = registry.unit(name, region_iri) or registry.unit_by_key(key, region_iri)
     if entry is not None:
         return UnitRef(entry.iri, name, True, unit_type(entry.label))
-    return UnitRef(
-        iri("unit", region_slug, slug(name_key(name))), name, False, unit_type(name), unit_level(name)
-    )
+    return UnitRef(iri("unit", region_slug, slug(key)), name, False, unit_type(name), unit_level(name))
 
 
 def unit_level(name: str) -> str | None:

@@ -31,6 +31,7 @@ MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("arabic_paren", re.compile(r"^[(（]\s*(\d{1,3})\s*[)）]\s*[、.]?\s*")),
     ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
 )
+SUB_ITEM_STYLES = {"arabic_paren", "circled"}
 GENRES = (
     "工作要点", "实施方案", "行动计划", "行动方案", "工作方案", "实施意见", "指导意见", "工作计划",
     "规划", "方案", "计划", "要点", "意见",
@@ -462,7 +463,32 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
         own_end = node.children[0].line.start if node.children else node.end
         own = text[node.content_start : own_end]
         node.clauses = [_shift(c, node.content_start) for c in find_clauses(own)]
+    for node in _walk(roots):
+        _lift_closing_clause(node, text)
     return roots, preamble
+
+
+def _lift_closing_clause(parent: _Node, text: str) -> None:
+    """A clause on a line of its own after the last sub-item closes the item above them:
+
+        1.推进城市运行管理服务平台建设
+        (1)完善……;
+        (2)推动……。
+        (牵头单位:市城市管理局;配合单位:市数据局)
+
+    is one task (1.) with two sub-items, not two tasks of which the second has the clause.
+    """
+    children = parent.children
+    if parent.clauses or len(children) < 2 or any(c.clauses for c in children[:-1]):
+        return
+    last = children[-1]
+    if not last.clauses or last.children:
+        return
+    standalone = all(text[_line_start(text, c.start) : c.start].strip() == "" for c in last.clauses)
+    # a clause that ends the last sub-item's own line counts only under sub-item numbering ((1), ①)
+    sub_items = last.style in SUB_ITEM_STYLES and parent.depth > 1
+    if standalone or sub_items:
+        parent.clauses, last.clauses = last.clauses, []
 
 
 def _shift(clause: Clause, offset: int) -> Clause:

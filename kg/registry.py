@@ -27,6 +27,37 @@ def ttl_files() -> list[Path]:
     return sorted(files, key=lambda p: p.name != ONTOLOGY_FILE)
 
 
+# Full names of bodies and the short forms plans use for them, longest first: two spellings of
+# one unit (新余市发展和改革委员会 / 市发改委) get one key.
+UNIT_ABBREVIATIONS = (
+    ("网络安全和信息化委员会办公室", "网信办"), ("文化广电新闻出版旅游局", "文广新旅局"), ("人力资源和社会保障局", "人社局"),
+    ("人力资源社会保障局", "人社局"), ("国有资产监督管理委员会", "国资委"), ("城市管理和综合执法局", "城管局"),
+    ("发展和改革委员会", "发改委"), ("住房和城乡建设局", "住建局"), ("住房和城乡建设厅", "住建厅"),
+    ("卫生健康委员会", "卫健委"), ("市场监督管理局", "市场监管局"), ("工业和信息化局", "工信局"),
+    ("工业和信息化厅", "工信厅"), ("自然资源和规划局", "自然资源局"), ("文化广电旅游局", "文广旅局"),
+    ("退役军人事务局", "退役军人局"), ("发展改革委员会", "发改委"), ("政务服务管理局", "政务服务局"),
+    ("文化和旅游局", "文旅局"), ("文化和旅游厅", "文旅厅"), ("科学技术局", "科技局"), ("科学技术厅", "科技厅"),
+    ("医疗保障局", "医保局"), ("教育体育局", "教体局"), ("城市管理局", "城管局"), ("发展改革委", "发改委"),
+    ("卫生健康委", "卫健委"), ("人民政府办公室", "政府办公室"), ("人民政府办公厅", "政府办公厅"), ("人民政府", "政府"),
+)  # fmt: skip
+
+
+def unit_key(name: str, region_name: str | None) -> str:
+    """The form in which two names of one unit agree: 新余市发展和改革委员会 and 市发改委 → 市发改委."""
+    key = name_key(name)
+    key = re.sub(r"^中共", "", key)
+    if region_name:
+        short = name_key(region_name)
+        level_char = short[-1]  # 新余市 → 市, 江西省 → 省, 修水县 → 县
+        if key.startswith(short):
+            key = level_char + key[len(short) :]
+        elif len(short) > 2 and key.startswith(short[:-1]) and not key.startswith(short[:-1] + level_char):
+            key = level_char + key[len(short) - 1 :]  # 新余发改委 → 市发改委
+    for long, short_form in UNIT_ABBREVIATIONS:
+        key = key.replace(long, short_form)
+    return key
+
+
 def name_key(name: str) -> str:
     """The form two names are compared in: brackets unified, quotes and spaces dropped."""
     name = re.sub(r"[〔（(\[【]", "(", name)
@@ -51,6 +82,7 @@ class Registry:
     region_names: dict[str, str] = field(default_factory=dict)  # name key → region iri
     identifiers: dict[str, str] = field(default_factory=dict)  # 文号 → plan iri
     _mentions: dict[str, list[tuple[str, str]]] = field(default_factory=dict, repr=False)
+    _unit_keys: dict[tuple[str, str], set[str]] = field(default_factory=dict, repr=False)
 
     def lookup(self, kind: str, name: str) -> set[str]:
         return self.labels.get(kind, {}).get(name_key(name), set())
@@ -60,6 +92,22 @@ class Registry:
         # 市公安局 in a plan of an unknown place is not 九江's: without a region, no registry unit
         candidates = [self.entries[i] for i in self.lookup("Unit", name) if self.entries[i].region == region]
         return candidates[0] if region is not None and len(candidates) == 1 else None
+
+    def unit_by_key(self, key: str, region: str | None) -> Entry | None:
+        """The registry unit whose names share this unit_key(), in this region."""
+        if region is None:
+            return None
+        if not self._unit_keys:
+            for entry in self.entries.values():
+                if entry.kind != "Unit" or entry.region is None:
+                    continue
+                region_entry = self.entries.get(entry.region)
+                region_label = region_entry.label if region_entry else None
+                for label, iris in self.labels.get("Unit", {}).items():
+                    if entry.iri in iris:
+                        self._unit_keys.setdefault((unit_key(label, region_label), entry.region), set()).add(entry.iri)
+        found = self._unit_keys.get((key, region), set())
+        return self.entries[next(iter(found))] if len(found) == 1 else None
 
     def mention_labels(self, kind: str) -> list[tuple[str, str]]:
         """(label, iri) pairs to look for in text, longest first; ambiguous and 1-character labels left out."""
