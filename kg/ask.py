@@ -24,17 +24,15 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
 from plankg.kg.read import normalise
 from plankg.kg.sparql import bind_values
 
 # ---- names ------------------------------------------------------------------------------------
 
-KINDS = ("unit", "platform", "technology", "initiative", "chapter", "task", "plan", "level", "unit_type", "month")
-KIND_NAMES = {"unit": "单位", "platform": "平台", "technology": "技术", "initiative": "改革举措", "chapter": "章",
-              "task": "任务", "plan": "计划", "level": "层级", "unit_type": "单位类型", "month": "月份"}  # fmt: skip
 EXACT, DERIVED, FRAGMENT = 0, 1, 2  # how a name was got: as written in the store, derived from it, part of a title
 CN_DIGITS = "零一二三四五六七八九"
 CN_NUMERALS = set("零〇一二两三四五六七八九十百")
@@ -55,7 +53,7 @@ TYPE_VARIANTS = {
                           "中央驻市单位", "垂直管理"),
     "DevelopmentZone": ("开发区", "开发区管委会", "园区管委会", "园区"),
     "Collective": ("集合单位", "统称单位"),
-    "PublicInstitution": ("事业机构", "事业单位们"),
+    "PublicInstitution": ("事业机构",),
     "StateOwnedEnterprise": ("国企", "国有企业单位", "市属国企"),
 }  # fmt: skip
 # Short forms that name no one in particular.
@@ -125,9 +123,10 @@ class Mention:
 # ---- months -----------------------------------------------------------------------------------
 
 _MONTH = re.compile(r"(?:(\d{4})年)?(1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])月份?")
-_YEAR_END = re.compile(r"(?:(\d{4})年(?:底|末|终)|(?:今年|本年度?)?(?:年底|年末|年终|岁末))")
+_YEAR_END = re.compile(r"(?:(\d{4})年(?:底|末|终|内)|(?:今年|本年度?)?(?:年底|年末|年终|岁末|年内))")
 _HALF = re.compile(r"(?:(\d{4})年)?(上半年|年中|下半年)")
 _QUARTER = re.compile(r"(?:(\d{4})年)?第?([一二三四1-4])季度")
+_ISO_MONTH = re.compile(r"(?<![0-9])((?:19|20)\d{2})[-/.](1[0-2]|0?[1-9])(?![0-9])")
 
 
 def _month_entity(year: int, month: int, default_year: int) -> Entity:
@@ -152,6 +151,9 @@ def find_months(text: str, default_year: int) -> list[tuple[int, int, Entity]]:
         year = int(match.group(1)) if match.group(1) else default_year
         month = 12 if match.group(2) == "下半年" else 6
         found.append((match.start(), match.end(), _month_entity(year, month, default_year)))
+    for match in _ISO_MONTH.finditer(text):
+        month = _month_entity(int(match.group(1)), int(match.group(2)), default_year)
+        found.append((match.start(), match.end(), month))
     for match in _QUARTER.finditer(text):
         year = int(match.group(1)) if match.group(1) else default_year
         found.append((match.start(), match.end(), _month_entity(year, 3 * _cn_value(match.group(2)), default_year)))
@@ -267,12 +269,6 @@ class _Collector:
         return Gazetteer(names, ambiguous, year, plans, {k: tuple(v) for k, v in by_kind.items()}, longest)
 
 
-def _zh(rows: Iterable[dict], *names: str) -> Iterator[dict]:
-    for row in rows:
-        if all(row.get(name) is not None for name in names):
-            yield row
-
-
 def _build(store) -> Gazetteer:
     names = _Collector()
     plans, aliases, year, regions = _plans(store, names)
@@ -311,7 +307,8 @@ def _plans(store, names: _Collector) -> tuple[dict[str, Entity], dict[str, str],
         plans.setdefault(row["plan"], Entity("plan", row["title"], row["title"], row["plan"]))
         if row["region"]:
             plans_of_region[row["region"]].add(row["plan"])
-        found = re.search(r"(20\d{2})", row["issued"] or "") or re.search(r"(20\d{2})年", row["title"])
+        # the year the plan is for (its title's), else the year it was issued
+        found = re.search(r"((?:19|20)\d{2})年", row["title"]) or re.search(r"^(\d{4})-", row["issued"] or "")
         if found:
             years.append(int(found.group(1)))
     aliases: dict[str, str] = {}
@@ -325,7 +322,7 @@ def _plans(store, names: _Collector) -> tuple[dict[str, Entity], dict[str, str],
             names.add(row["regionLabel"], entity, DERIVED)
             if len(row["regionLabel"]) > len(aliases.get(row["plan"], "")):
                 aliases[row["plan"]] = row["regionLabel"]
-    return plans, aliases, max(years, default=2025), regions
+    return plans, aliases, max(years, default=date.today().year), regions
 
 
 def _bare_region(label: str) -> str:
@@ -486,6 +483,7 @@ CUES: dict[str, re.Pattern[str]] = {
         "ask_task": r"任务|工作(?!量)|事项|事情|举措|哪些地方|哪里|什么地方|在哪"
                     r"|做什么|干什么|干啥|做啥|做些|干些|干嘛|要做",
         "ask_what": r"什么|啥|哪些|哪几|有无|有没有|多少|几[项个条章]",
+        "unit_word": r"单位|部门|机构|委办局",
         "lead": r"牵头|主导|领头|带头|挂帅|主抓|打头",
         "coop": r"配合|协助|协办|辅助",
         "involve": r"负责|参与|承担|涉及|参加|从事|经手|推进|做|干|管",
@@ -494,7 +492,7 @@ CUES: dict[str, re.Pattern[str]] = {
         "collab": r"合作|协同|协作|配合|联动|打交道|共事|联系",
         "most": r"最(?![后初先近新终早晚])|排名|排行|前[几三五十]|top|第一多",
         "least": r"最少|最闲|最轻|最不忙|最小|最低|倒数|垫底|最空",
-        "pair": r"哪两|哪一对|两两|哪对|之间|单位对|组合",
+        "pair": r"哪两|哪一对|两两|哪对|之间|单位对|组合|两个(?:单位|部门|机构)|两家|一对",
         "busy": r"忙|负担|负荷|工作量|压力|任务量|担子|繁重|累",
         "chapter_word": r"章|部分|板块|篇|方面|这块|这一块|大项|领域",
         "content": r"包括|包含|有哪些|有什么|讲|说|内容|下面|之下|下属|里面|里头|涵盖|几项|多少项",
@@ -552,15 +550,15 @@ class Intent:
     examples: tuple[str, ...] = ()  # questions it answers, {param} filled for suggestions
 
 
-_NOT_UNITS = {"ask_task": -2.0, "lead": -1.0, "coop": -1.0}
+_UNITS = {"ask_unit": 3.0, "unit_word": 1.5, "involve": 1.0, "ask_task": -2.0}  # who (not which tasks)
+_TASKS = {"ask_task": 2.0, "mention": 1.0, "content": 0.5, "ask_unit": -2.0, "unit_word": -1.0}  # which tasks
 INTENTS: tuple[Intent, ...] = (
     Intent("units_touching_platform", (Slot("platform", "platform"),),
-           {"ask_unit": 3, "involve": 1, "mention": 1, **_NOT_UNITS}, prior=1,
+           {**_UNITS, "mention": 1}, prior=1,
            rank=Rank("tasks"),
            examples=("哪些单位涉及{platform}？", "{platform}跟哪些部门有关？", "谁在用{platform}？")),
     Intent("tasks_mentioning_platform", (Slot("platform", "platform"),),
-           {"ask_task": 3, "mention": 1, "content": 0.5, "ask_unit": -2}, prior=0.5,
-           examples=("哪些任务提到{platform}？",)),
+           {**_TASKS, "ask_task": 3}, prior=0.5, examples=("哪些任务提到{platform}？",)),
     Intent("tasks_led_by_unit", (Slot("unit", "unit"),),
            {"lead": 4, "ask_task": 1, "ask_what": 0.5, "coop": -2, "most": -2, "nolead": -5, "with_whom": -3},
            examples=("{unit}牵头哪些任务？", "哪些任务由{unit}牵头？")),
@@ -592,6 +590,9 @@ INTENTS: tuple[Intent, ...] = (
     Intent("tasks_of_chapter", (Slot("chapter", "chapter"),),
            {"content": 1.5, "ask_task": 1.5, "chapter_word": 1, "ask_what": 0.5, "detail": 0.5}, prior=1,
            examples=("{chapter}有哪些任务？", "{chapter}包括什么？")),
+    Intent("units_of_chapter", (Slot("chapter", "chapter"),),
+           {**_UNITS, "ask_task": -2.5}, prior=0.5, rank=Rank("tasks", (("lead", "lead"),)),
+           examples=("{chapter}涉及哪些单位？", "{chapter}由哪些部门负责？")),
     Intent("chapters_of_plan", (Slot("title", "plan", default=True),),
            {"chapters": 4, "ask_what": 0.5, "plan_word": 1, "chapter_word": 1}, prior=1, needs=(("chapters", "@plan"),),
            examples=("这份计划有哪些章节？", "{title}分几章？")),
@@ -599,16 +600,14 @@ INTENTS: tuple[Intent, ...] = (
            {"overview": 2, "plan_word": 2, "ask_what": 0.5}, prior=1, needs=(("overview", "plan_word"),),
            examples=("这份计划一共有多少项任务？", "计划概况")),
     Intent("tasks_mentioning_technology", (Slot("technology", "technology"),),
-           {"ask_task": 2, "mention": 1, "content": 0.5, "ask_unit": -2}, prior=1,
-           examples=("哪些任务用到{technology}？", "{technology}用在哪些工作上？")),
+           _TASKS, prior=1, examples=("哪些任务用到{technology}？", "{technology}用在哪些工作上？")),
     Intent("units_touching_technology", (Slot("technology", "technology"),),
-           {"ask_unit": 3, "involve": 1, "mention": 0.5, "ask_task": -1}, prior=0.5, rank=Rank("tasks"),
+           {**_UNITS, "mention": 0.5, "ask_task": -1}, prior=0.5, rank=Rank("tasks"),
            examples=("哪些单位涉及{technology}？",)),
     Intent("tasks_mentioning_initiative", (Slot("initiative", "initiative"),),
-           {"ask_task": 2, "mention": 1, "content": 0.5, "ask_unit": -2}, prior=1,
-           examples=("提到{initiative}的任务有哪些？",)),
+           _TASKS, prior=1, examples=("提到{initiative}的任务有哪些？",)),
     Intent("units_touching_initiative", (Slot("initiative", "initiative"),),
-           {"ask_unit": 3, "involve": 1, "mention": 0.5, "ask_task": -1}, prior=0.5, rank=Rank("tasks"),
+           {**_UNITS, "mention": 0.5, "ask_task": -1}, prior=0.5, rank=Rank("tasks"),
            examples=("哪些部门参与{initiative}？",)),
     Intent("platforms_by_level", (Slot("level", "level"),),
            {"platform_ask": 3, "list_all": 1, "ask_what": 0.5, "ask_task": -3, "rely": -2}, prior=1,
@@ -742,13 +741,13 @@ def interpret(question: str, gazetteer: Gazetteer) -> Interpretation | None:
     named_plan = next(iter(plans)) if len(plans) == 1 else None
     plan_iri = named_plan.plan if named_plan else None
     best = None
-    for order, intent in enumerate(INTENTS):
+    for intent in INTENTS:  # ties go to the intent listed first
         scored = _score(intent, mentions, cues, gazetteer, plan_iri)
         if scored is not None and (best is None or scored[0] > best[0][0]):
-            best = (scored, intent, order)
+            best = (scored, intent)
     if best is None or best[0][0] < MINIMUM_SCORE:
         return None
-    (score, params, sources), intent, _ = best
+    (score, params, sources), intent = best
     order_by: tuple[tuple[str, bool], ...] = ()
     if intent.rank and (intent.rank.always or "most" in cues or "least" in cues):
         column = next((col for cue, col in intent.rank.by_cue if cue in cues), intent.rank.column)
@@ -888,6 +887,17 @@ def suggest(question: str, gazetteer: Gazetteer, limit: int = SUGGESTIONS) -> li
             if len(chosen) == limit:
                 break
     return chosen
+
+
+def example_questions(gazetteer: Gazetteer) -> list[tuple[str, str]]:
+    """(canned query, question) for every question form, filled with names from the store: samples for a
+    question box, and a check that each form answers its own examples."""
+    found = []
+    for intent in INTENTS:
+        for template in intent.examples:
+            for filling, _ in itertools.islice(_fillings(intent, {}, gazetteer), 1):
+                found.append((intent.query, template.format(**filling)))
+    return found
 
 
 def _fillings(intent: Intent, named: Mapping[str, list[Entity]], gazetteer: Gazetteer):

@@ -466,7 +466,8 @@ def serve(
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped (503).")] = 10.0,
     row_cap: Annotated[int, typer.Option(help="Most rows (or triples) in one answer; more are cut.")] = 10_000,
     update_token: Annotated[
-        str | None, typer.Option(help="Accept SPARQL updates that carry 'Authorization: Bearer TOKEN'.")
+        str | None,
+        typer.Option(envvar="PLANKG_UPDATE_TOKEN", help="Accept updates with 'Authorization: Bearer TOKEN'."),
     ] = None,
     workers: Annotated[int, typer.Option(help="Query worker processes, each with the graph in memory.")] = 2,
 ) -> None:

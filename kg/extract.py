@@ -207,8 +207,8 @@ def new_platforms(text: str, registry: Registry) -> list[NewPlatform]:
     found = []
     for match in QUOTED_PLATFORM.finditer(text):
         quoted, word = match.group(1), match.group(2)
-        if not word and not ENDS_AS_PLATFORM.search(quoted):
-            continue
+        if not word and (not ENDS_AS_PLATFORM.search(quoted) or len(quoted) < 3):
+            continue  # “扫码” is an action; a platform named by its ending has a name before it
         if registry.lookup("Platform", quoted) or (registry.lookup("Initiative", quoted) and not word):
             continue
         name = quoted if (not word or ENDS_AS_PLATFORM.search(quoted)) else quoted + word

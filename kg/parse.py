@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from plankg.kg.clauses import Clause, UnitMention, find_clauses, parse_deadline
+from plankg.kg.clauses import CLAUSE_HINT, FIELD_LABELS, Clause, UnitMention, find_clauses, parse_deadline
 from plankg.kg.errors import PlanError
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -359,17 +359,33 @@ def _addressees(notice_lines: list[_Line]) -> list[str]:
 
 def _title_line(head: list[_Line], quoted: str | None) -> tuple[int | None, str | None]:
     """Where the title stands before the plan (one line, or two when it wraps) and what it says."""
-    for index, line in enumerate(head):
+    found: tuple[int, str] | None = None
+    for index, line in enumerate(head):  # the last match: the plan's own title comes after its notice
         pair = line.text + (head[index + 1].text if index + 1 < len(head) else "")
         if quoted and _same_title(line.text, quoted):
-            return index, _strip_title(line.text)
-        if quoted and index + 1 < len(head) and _same_title(pair, quoted):
-            return index + 1, _strip_title(pair)
+            found = index, _strip_title(line.text)
+        elif quoted and index + 1 < len(head) and _same_title(pair, quoted):
+            found = index + 1, _strip_title(pair)
+    if found is not None:
+        last_notice = max((i for i, line in enumerate(head) if _notice_line(line.text)), default=-1)
+        return max(found[0], last_notice), found[1]
     if quoted is None:
         for index, line in enumerate(head):
             if _looks_like_title(line.text):
                 return index, _strip_title(line.text)
     return None, quoted
+
+
+def _notice_line(text: str) -> bool:
+    """A line of the notice around a plan: 文号, addressees, 《…》印发 / 通过, signature, date."""
+    return bool(
+        DOC_NUMBER.fullmatch(text)
+        or (text.endswith((":", "：")) and len(text) < 300)
+        or (QUOTED_TITLE.search(text) and re.search("印发|通过|同意", text))
+        or DATE_LINE.match(text)
+        or PUBLICITY_LINE.match(text)
+        or (len(text) <= 20 and text.endswith(("办公室", "办公厅", "人民政府", "委员会")))
+    )
 
 
 def _strip_title(text: str) -> str:
@@ -432,14 +448,17 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
     roots: list[_Node] = []
     stack: list[_Node] = []
     preamble: list[_Line] = []
+    closed = False  # the item above ended with its responsibility clause: a new paragraph is not its own
     for line in lines:
         found = _marker(line.text)
         if found is None:
-            if stack:
+            if stack and not (closed and not CLAUSE_LINE.match(line.text)):
                 stack[-1].end = line.end
-            else:
+                closed = _ends_with_clause(line.text)
+            elif not stack:
                 preamble.append(line)
             continue
+        closed = _ends_with_clause(line.text)
         style, match = found
         styles = [node.style for node in stack]
         if style in styles:
@@ -466,6 +485,20 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
     for node in _walk(roots):
         _lift_closing_clause(node, text)
     return roots, preamble
+
+
+# A line that carries on a clause: "完成时限:年底前", "责任单位:…", "(牵头单位:…)".
+_FIELD_NAMES = sorted({label for labels in FIELD_LABELS.values() for label in labels}, key=len, reverse=True)
+CLAUSE_LINE = re.compile(r"^[(（]?\s*(" + "|".join(_FIELD_NAMES) + r")")
+
+
+def _ends_with_clause(line: str) -> bool:
+    """Does the line end with a bracketed responsibility clause (牵头单位…) / (X负责)?"""
+    line = line.rstrip(" 。.")
+    if not line.endswith((")", "）")):
+        return False
+    opening = max(line.rfind("("), line.rfind("（"))
+    return opening >= 0 and bool(CLAUSE_HINT.search(line[opening:]))
 
 
 def _lift_closing_clause(parent: _Node, text: str) -> None:
@@ -575,7 +608,7 @@ def _task(node: _Node, ordinal: int, text: str, chapter: int | None, section: in
         pieces.append(text[cursor : clause.start])
         cursor = clause.end
     pieces.append(text[cursor : node.end])
-    plain = re.sub(r"\s*\n\s*", "", "".join(pieces)).strip()
+    plain = re.sub(r"\s*\n\s*", "\n", "".join(pieces)).strip()  # a heading line stays its own line
     title = _title(_heading(node))
     assignments = [Assignment(u.role, u.name, u.start, u.end) for c in node.clauses for u in c.units]
     deadline_text = next((c.deadline_text for c in node.clauses if c.deadline_text), None)
@@ -627,7 +660,13 @@ def _year(title: str, notice: Notice) -> int | None:
 
 def _region(title: str) -> str | None:
     m = REGION_PREFIX.match(title)
-    return m.group(1) if m else None
+    if not m:
+        return None
+    region = m.group(1)
+    rest = title[m.end() :]
+    if rest[:1] in ("市", "县", "区", "州") and region[-1] in "州盟":
+        region += rest[0]  # 赣州市, 泉州市: the shortest match stopped at 州
+    return region
 
 
 def _level(region: str | None, title: str, notice: Notice, tasks: list[Task]) -> str | None:

@@ -76,7 +76,10 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            raise PlanError(name, None, f"starts as UTF-16 but is cut short or damaged ({exc.reason})") from exc
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -113,15 +116,15 @@ def looks_like_html(text: str) -> bool:
 
 def docx_text(data: bytes, name: str) -> str:
     import io
-    import zipfile
 
     import docx
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise PlanError(name, None, f"is not a readable .docx file ({exc})") from exc
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    except Exception as exc:  # a damaged file fails anywhere inside zipfile, zlib, lxml or python-docx
+        detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
+        raise PlanError(name, None, f"is not a readable .docx file ({detail})") from exc
 
 
 # Containers that hold the article on Chinese government sites, most specific first.

@@ -1,9 +1,10 @@
 """Binding parameters into SPARQL without pasting user text into the query.
 
 Values enter as RDF terms serialised by the engine (so quotes and escapes are the engine's),
-in a VALUES block at the top of the query's WHERE group: the same thing rdflib's initBindings
-does.  SEP-0007 substitution in Oxigraph only binds projected variables, which aggregates and
-ASK queries do not have.
+in a VALUES block at the top of the query's WHERE group.  A bound variable then joins like any
+VALUES variable: use it in triple patterns anywhere, or in FILTERs of the top-level group (a FILTER
+inside a nested group is evaluated before the join and does not see it).  SEP-0007 substitution
+in Oxigraph only binds projected variables, which aggregates and ASK queries do not have.
 """
 
 from __future__ import annotations

@@ -98,8 +98,7 @@ class PlanStore:
             graph = REGISTRY_GRAPH_PREFIX + path.stem
             data = path.read_bytes()
             checksum = _checksum(data)
-            if self.ask(f"ASK {{ GRAPH <{graph}> {{ <{graph}> pk:checksum ?c FILTER(?c = ?want) }} }}",
-                        {"want": ox.Literal(checksum)}):  # fmt: skip
+            if self.ask(f"ASK {{ GRAPH <{graph}> {{ <{graph}> pk:checksum ?want }} }}", {"want": ox.Literal(checksum)}):
                 continue
             triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.TURTLE)]
             triples.append(ox.Triple(ox.NamedNode(graph), ox.NamedNode(PK + "checksum"), ox.Literal(checksum)))
