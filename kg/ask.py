@@ -37,6 +37,7 @@ EXACT, DERIVED, FRAGMENT = 0, 1, 2  # how a name was got: as written in the stor
 CN_DIGITS = "零一二三四五六七八九"
 CN_NUMERALS = set("零〇一二两三四五六七八九十百")
 NUMBERED_KINDS = {"chapter", "task", "month"}
+DATE_WORDS = set("月日年号时点%")
 # Natural names of the levels and unit types, by the local name of their term in the ontology (their own
 # labels come from the store).
 LEVEL_VARIANTS = {
@@ -56,6 +57,8 @@ TYPE_VARIANTS = {
     "PublicInstitution": ("事业机构",),
     "StateOwnedEnterprise": ("国企", "国有企业单位", "市属国企"),
 }  # fmt: skip
+# Kinds whose canned queries take any of their labels (so one label can stand for all that have it).
+LABEL_KINDS = {"unit", "platform", "technology", "initiative"}
 # Short forms that name no one in particular.
 GENERIC_SHORT_FORMS = {"人民政府", "政府", "委员会", "办公室", "管委会", "人民政府办公室", "管理委员会"}
 BRACKETS = re.compile(r"[(〔【\[]([^()〔〕【】\[\]]*)[)〕】\]]")
@@ -104,6 +107,7 @@ class Entity:
     label: str  # how a question names it (in suggestions and explanations)
     plan: str | None = None  # tasks: the plan they stand in; plans: their IRI
     chapter: int | None = None  # tasks: the number of their chapter (numbering may restart in each)
+    plans: frozenset[str] = frozenset()  # units: the plans they take part in
 
 
 @dataclass(frozen=True)
@@ -225,9 +229,12 @@ def _bounded(text: str, start: int, end: int, entries: Mapping[Entity, int]) -> 
     for edge, neighbour in ((last, after), (first_, before)):
         if edge.isascii() and edge.isalnum() and neighbour.isascii() and neighbour.isalnum():
             return False
-    numbered = any(e.kind in NUMBERED_KINDS for e in entries)
-    return not (numbered and ((last in CN_NUMERALS and after in CN_NUMERALS)
-                              or (first_ in CN_NUMERALS and before in CN_NUMERALS)))  # fmt: skip
+    if not any(e.kind in NUMBERED_KINDS for e in entries):
+        return True
+    numeral = last.isdigit() or last in CN_NUMERALS
+    if numeral and (after in CN_NUMERALS or after in DATE_WORDS):  # 任务6 of 任务6月前: a month, not a task
+        return False
+    return not (first_ in CN_NUMERALS and before in CN_NUMERALS)
 
 
 class _Collector:
@@ -235,6 +242,7 @@ class _Collector:
 
     def __init__(self) -> None:
         self.entries: dict[str, dict[Entity, int]] = defaultdict(dict)
+        self.written: dict[str, set[str]] = defaultdict(set)  # key → the labels as the store writes them
         self.order: dict[Entity, int] = {}
 
     def add(self, name: str, entity: Entity, quality: int) -> None:
@@ -245,7 +253,18 @@ class _Collector:
             key = _key(text)
             if quality < self.entries[key].get(entity, FRAGMENT + 1):
                 self.entries[key][entity] = quality
+            if quality == EXACT:
+                self.written[key].add(name)
             self.order.setdefault(entity, len(self.order))
+
+    def _by_label(self, key: str, same: list[Entity]) -> Entity | None:
+        """Several units (platforms ...) that a question names by a label they all have, as written: the
+        canned queries match labels, so the label itself names all of them (市公安局 of each city)."""
+        written = self.written.get(key, set())
+        if same[0].kind not in LABEL_KINDS or len(written) != 1:
+            return None
+        label = next(iter(written))
+        return Entity(same[0].kind, label, label, plans=frozenset().union(*(e.plans for e in same)))
 
     def finish(self, year: int, plans: tuple[Entity, ...]) -> Gazetteer:
         names: dict[str, dict[Entity, int]] = {}
@@ -256,8 +275,12 @@ class _Collector:
             clear: dict[Entity, int] = {}
             for kind in {e.kind for e in kept}:
                 same = [e for e in kept if e.kind == kind]
+                together = self._by_label(key, same) if len(same) > 1 and best == EXACT else None
                 if len(same) == 1:
                     clear[same[0]] = best
+                elif together is not None:
+                    clear[together] = best
+                    self.order.setdefault(together, len(self.order))
                 elif best != FRAGMENT:  # a fragment of two titles names neither
                     ambiguous[key] = (*ambiguous.get(key, ()), *sorted(same, key=self.order.__getitem__))
             if clear:
@@ -301,15 +324,17 @@ def _plans(store, names: _Collector) -> tuple[dict[str, Entity], dict[str, str],
                                        FILTER(LANG(?label) = "zh") }""")  # fmt: skip
     regions = sorted({_bare_region(r["label"]) for r in region_labels} - {""}, key=len, reverse=True)
     plans: dict[str, Entity] = {}
-    years = []
+    years: list[int] = []
+    seen_years: set[str] = set()
     plans_of_region: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         plans.setdefault(row["plan"], Entity("plan", row["title"], row["title"], row["plan"]))
         if row["region"]:
             plans_of_region[row["region"]].add(row["plan"])
-        # the year the plan is for (its title's), else the year it was issued
-        found = re.search(r"((?:19|20)\d{2})年", row["title"]) or re.search(r"^(\d{4})-", row["issued"] or "")
-        if found:
+        # the year the plan is for (the first in its title), else the year it was issued
+        found = re.search(r"((?:19|20)\d{2})", row["title"]) or re.search(r"^(\d{4})-", row["issued"] or "")
+        if found and row["plan"] not in seen_years:
+            seen_years.add(row["plan"])
             years.append(int(found.group(1)))
     aliases: dict[str, str] = {}
     for row in rows:
@@ -322,7 +347,9 @@ def _plans(store, names: _Collector) -> tuple[dict[str, Entity], dict[str, str],
             names.add(row["regionLabel"], entity, DERIVED)
             if len(row["regionLabel"]) > len(aliases.get(row["plan"], "")):
                 aliases[row["plan"]] = row["regionLabel"]
-    return plans, aliases, max(years, default=date.today().year), regions
+    # a month without a year falls in the year most plans are for (the latest of equals)
+    year = max(Counter(years).items(), key=lambda item: (item[1], item[0]))[0] if years else date.today().year
+    return plans, aliases, year, regions
 
 
 def _bare_region(label: str) -> str:
@@ -339,13 +366,17 @@ def _units(store, names: _Collector, regions: list[str]) -> None:
           ?unit skos:prefLabel|skos:altLabel|rdfs:label|pk:fullName ?label .
           {LABEL_FILTER}
         }} ORDER BY ?pref ?unit ?label""")  # fmt: skip
+    plans_of: dict[str, set[str]] = defaultdict(set)
+    for row in store.select("SELECT DISTINCT ?unit ?plan WHERE { ?task pk:involvedUnit ?unit ; pk:plan ?plan }"):
+        plans_of[row["unit"]].add(row["plan"])
     prefix = re.compile(
         r"^(?:中共)?(?:" + "|".join(map(re.escape, regions)) + r")?(?:市委|省委|县委|区委|市|省|县|区)?"
         if regions else r"^(?:中共)?(?:市委|省委|县委|区委|市|省|县|区)?"
     )  # fmt: skip
     seen: dict[str, Entity] = {}
     for row in rows:
-        entity = seen.setdefault(row["unit"], Entity("unit", row["pref"], row["pref"]))
+        entity = seen.setdefault(row["unit"], Entity("unit", row["pref"], row["pref"],
+                                                     plans=frozenset(plans_of[row["unit"]])))  # fmt: skip
         names.add(row["label"], entity, EXACT)
         for short in _short_forms(normalise_question(row["label"]), prefix):
             names.add(short, entity, DERIVED)
@@ -498,7 +529,7 @@ CUES: dict[str, re.Pattern[str]] = {
         "content": r"包括|包含|有哪些|有什么|讲|说|内容|下面|之下|下属|里面|里头|涵盖|几项|多少项",
         "mention": r"提到|提及|涉及|用到|使用|应用|采用|运用|依托|关于|相关|有关|围绕|利用|用|出现|写到|谈到|说到",
         "platform_ask": r"平台|系统",
-        "nolead": r"(?:没有|没|无|缺少|缺乏|缺|未)(?:明确)?的?(?:牵头|负责|责任)"
+        "nolead": r"(?:没有|没|无|缺少|缺乏|缺|未)(?:明确|确定|指定|落实|写明)?的?(?:牵头|负责|责任)"
                   r"|(?:没人|无人|没有人|谁都不)(?:牵头|负责|管)|牵头单位(?:空缺|缺失|为空|不明)|无主",
         "deadline": r"完成|到期|截止|期限|时限|之前|以前|前|底|末|节点|时间|什么时候|何时|时候|月份|做完|办完",
         "deadline_list": r"时限|期限|时间节点|截止时间|截止日期|完成时间|进度安排|时间表|deadline|什么时候|何时|按月",
@@ -510,7 +541,9 @@ CUES: dict[str, re.Pattern[str]] = {
         "plan_word": r"计划|文件|要点|方案|规划|文档",
         "chapters": r"章节|几章|几个部分|哪些章|哪几章|结构|目录|框架|几部分|哪几部分|哪些部分|篇章|大纲",
         "list_all": r"所有|全部|一共|名单|名录|列表|清单|都有|有哪些|列出|总共|有哪几",
-        "unit_list": r"单位名录|单位名单|单位列表|所有单位|全部单位|哪些单位|哪些部门|多少个?单位|多少家单位",
+        "unit_list": r"单位名录|单位名单|单位列表|哪些单位|哪些部门|多少个?单位|多少家单位"
+                     r"|(?:所有|全部|列出|一共|总共)[^□]{0,4}?(?:单位|部门|机构)",
+        "plan_content": r"(?:包括|包含|涵盖|有)哪些(?:内容|方面|部分)|主要内容|讲了?什么|说了?什么",
         "off_topic": r"预算|经费|资金|多少钱|花费|成本|电话|地址|网址|联系方式|局长|厅长|主任|书记|负责人是|领导是|天气"
                      r"|人口|GDP|工资|编制|几点",
     }.items()
@@ -594,8 +627,9 @@ INTENTS: tuple[Intent, ...] = (
            {**_UNITS, "ask_task": -2.5}, prior=0.5, rank=Rank("tasks", (("lead", "lead"),)),
            examples=("{chapter}涉及哪些单位？", "{chapter}由哪些部门负责？")),
     Intent("chapters_of_plan", (Slot("title", "plan", default=True),),
-           {"chapters": 4, "ask_what": 0.5, "plan_word": 1, "chapter_word": 1}, prior=1, needs=(("chapters", "@plan"),),
-           examples=("这份计划有哪些章节？", "{title}分几章？")),
+           {"chapters": 4, "plan_content": 3, "ask_what": 0.5, "plan_word": 1, "chapter_word": 1}, prior=1,
+           needs=(("chapters", "plan_content", "@plan"),),
+           examples=("{title}有哪些章节？", "这份计划分几章？")),
     Intent("plan_overview", (),
            {"overview": 2, "plan_word": 2, "ask_what": 0.5}, prior=1, needs=(("overview", "plan_word"),),
            examples=("这份计划一共有多少项任务？", "计划概况")),
@@ -629,7 +663,7 @@ INTENTS: tuple[Intent, ...] = (
            {"detail": 3, "ask_unit": 1, "lead": 1, "ask_what": 0.5}, prior=1,
            examples=("{task}是什么？", "{task}由谁牵头？")),
     Intent("unit_list", (),
-           {"unit_list": 2, "list_all": 1, "involve": 0.5, "most": -3}, prior=0.5, needs=(("unit_list", "ask_unit"),),
+           {"unit_list": 2, "list_all": 1, "involve": 0.5, "most": -3}, prior=1, needs=(("unit_list", "ask_unit"),),
            rank=Rank("tasks"), examples=("一共有哪些单位参与？",)),
     Intent("platforms_mentioned", (),
            {"platform_ask": 3, "mention": 1, "list_all": 1, "plan_word": 1, "ask_what": 0.5}, prior=0.5,
@@ -687,7 +721,7 @@ def _bind(intent: Intent, mentions: list[Mention], gazetteer: Gazetteer, plan: s
                 continue
             candidates = mention.of(slot.kind)
             if len(candidates) > 1 and plan:
-                candidates = tuple(e for e in candidates if e.plan == plan) or candidates
+                candidates = tuple(e for e in candidates if e.plan == plan or plan in e.plans) or candidates
             within = None
             if len(candidates) > 1 and slot.kind == "task":  # 第二章第3项: numbering restarts in each chapter
                 within = next((m for m in mentions if m not in used and m is not mention
@@ -865,11 +899,11 @@ def suggest(question: str, gazetteer: Gazetteer, limit: int = SUGGESTIONS) -> li
     (or, for what it did not name, with a sample from the store), ranked by likeness to the question."""
     text = normalise_question(question)
     mentions = gazetteer.mentions(text)
-    named: dict[str, list[Entity]] = defaultdict(list)
-    for mention in mentions:
+    named: dict[str, list[tuple[int, Entity]]] = defaultdict(list)  # kind → (which mention, what it may name)
+    for index, mention in enumerate(mentions):
         for entity in mention.entities:
-            if entity not in named[entity.kind]:
-                named[entity.kind].append(entity)
+            if all(e.label != entity.label for _, e in named[entity.kind]):
+                named[entity.kind].append((index, entity))
     cues = _find_cues(text, mentions)
     grams = _bigrams(text)
     scored: list[tuple[float, int, str]] = []
@@ -879,7 +913,8 @@ def suggest(question: str, gazetteer: Gazetteer, limit: int = SUGGESTIONS) -> li
             for filling, from_question in _fillings(intent, named, gazetteer):
                 candidate = template.format(**filling)
                 likeness = _dice(grams, _bigrams(normalise_question(candidate)))
-                scored.append((2.0 * from_question + 0.25 * affinity + likeness, order, candidate))
+                share = from_question / len(intent.slots) if intent.slots else 0.0
+                scored.append((2.0 * share + 0.25 * affinity + likeness, order, candidate))
     chosen: list[str] = []
     for _, _, candidate in sorted(scored, key=lambda item: (-item[0], item[1])):
         if candidate not in chosen and interpret(candidate, gazetteer) is not None:
@@ -896,22 +931,28 @@ def example_questions(gazetteer: Gazetteer) -> list[tuple[str, str]]:
     for intent in INTENTS:
         for template in intent.examples:
             for filling, _ in itertools.islice(_fillings(intent, {}, gazetteer), 1):
-                found.append((intent.query, template.format(**filling)))
+                question = template.format(**filling)
+                understood = interpret(question, gazetteer)
+                if understood is not None and understood.query == intent.query:  # 这份计划 needs a single plan
+                    found.append((intent.query, question))
     return found
 
 
-def _fillings(intent: Intent, named: Mapping[str, list[Entity]], gazetteer: Gazetteer):
-    """(parameter → name, how many names came from the question) for each way to fill the intent's examples."""
+def _fillings(intent: Intent, named: Mapping[str, list[tuple[int, Entity]]], gazetteer: Gazetteer):
+    """(parameter → name, how many names came from the question) for each way to fill the intent's examples:
+    with what the question named (each name in one parameter only), else with samples from the store."""
     options = []
     for slot in intent.slots:
-        own = [(e, True) for e in named.get(slot.kind, [])[:6]]
-        samples = [(e, False) for e in _samples(slot, gazetteer) if e not in named.get(slot.kind, [])]
-        options.append(own + samples[: max(1, len(intent.slots) - len(own))] if own else samples[:1])
+        own = [(index, e) for index, e in named.get(slot.kind, [])[:6]]
+        labels = {e.label for _, e in own}
+        samples = [(None, e) for e in _samples(slot, gazetteer) if e.label not in labels]
+        options.append(own + samples[: max(1, len(intent.slots) - 1)] if own else samples[: len(intent.slots)])
     for combination in itertools.product(*options):
-        entities = [e for e, _ in combination]
-        if len(set(entities)) == len(entities):
-            yield ({slot.param: e.label for slot, e in zip(intent.slots, entities, strict=True)},
-                   sum(1 for _, own in combination if own))  # fmt: skip
+        sources = [index for index, _ in combination if index is not None]
+        labels = [e.label for _, e in combination]
+        if len(set(sources)) == len(sources) and len(set(labels)) == len(labels):
+            yield ({slot.param: e.label for slot, (_, e) in zip(intent.slots, combination, strict=True)},
+                   len(sources))  # fmt: skip
 
 
 def _samples(slot: Slot, gazetteer: Gazetteer) -> list[Entity]:

@@ -86,7 +86,6 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
     # the plan and its notice
     add(Triple(plan_node, RDF_TYPE, pk("Plan")))
     add(Triple(plan_node, RDFS_LABEL, zh(plan.title)))
-    add(Triple(plan_node, DCT_TITLE, zh(plan.title)))
     region = plan_region(plan, extraction, add)
     if region is not None:
         add(Triple(plan_node, pk("region"), region))
@@ -187,9 +186,10 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         add(Triple(plan_node, pk("cites"), cited_node))
         if cited.in_registry:
             continue
-        add(Triple(cited_node, RDF_TYPE, pk("Plan")))
+        # what the citation says of the cited plan, in terms a build of that plan does not write
+        # itself (its type follows from pk:cites): the union of graphs repeats a triple per graph
         if cited.title:
-            add(Triple(cited_node, RDFS_LABEL, zh(cited.title)))
+            add(Triple(cited_node, DCT_TITLE, zh(cited.title)))
         if cited.identifier:
             add(Triple(cited_node, pk("identifier"), Literal(cited.identifier)))
         if cited.level:

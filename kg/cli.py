@@ -178,6 +178,8 @@ def query(
     """Run a SPARQL query over the union of all plans."""
     import pyoxigraph as ox
 
+    from plankg.kg.sparql import BindingError
+
     sparql, declared = resolve_query(query_text)
     bindings = dict(parse_param(p, declared.get(p.partition("=")[0])) for p in (param or []))
     missing = [name for name in declared if name not in bindings]
@@ -188,12 +190,14 @@ def query(
     target = open_store(store)
     try:
         result = target.query(sparql, bindings)
+    except BindingError as exc:
+        fail(f"--param: {exc}")
     except SyntaxError as exc:
         fail(f"malformed SPARQL: {exc}")
     except OSError as exc:
         fail(f"the query failed: {exc}")
     if isinstance(result, ox.QueryBoolean):
-        write_boolean(bool(result), fmt)
+        write_boolean(result, fmt)
     elif isinstance(result, ox.QuerySolutions):
         write_solutions(result, fmt)
     else:
@@ -289,13 +293,15 @@ def compact_iri(value: str) -> str:
     return value
 
 
-def write_boolean(value: bool, fmt: QueryFormat) -> None:
-    import json
+def write_boolean(result, fmt: QueryFormat) -> None:
+    """An ASK answer: the SPARQL results document for json/xml/csv/tsv, the word for a table."""
+    import pyoxigraph as ox
 
-    if fmt is QueryFormat.json:
-        print(json.dumps({"head": {}, "boolean": value}))
+    if fmt.value in RESULT_FORMATS:
+        data = result.serialize(format=getattr(ox.QueryResultsFormat, RESULT_FORMATS[fmt.value]))
+        sys.stdout.buffer.write(data + (b"" if data.endswith(b"\n") else b"\n"))
     else:
-        print("true" if value else "false")
+        print("true" if bool(result) else "false")
 
 
 def write_triples(triples, fmt: QueryFormat) -> None:
@@ -338,7 +344,10 @@ def export(
         data = ox.serialize(target.store, format=kind, prefixes=_prefixes() if kind is ox.RdfFormat.TRIG else None)
     data = data or b""
     if out_file:
-        out_file.write_bytes(data)
+        try:
+            out_file.write_bytes(data)
+        except OSError as exc:
+            fail(f"{out_file}: cannot write ({exc.strerror or exc})")
         err.print(f"[green]wrote[/] {out_file} ({len(data):,} bytes, {fmt.value})", highlight=False)
     else:
         sys.stdout.buffer.write(data)

@@ -454,7 +454,7 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
         if found is None:
             if stack and not (closed and not CLAUSE_LINE.match(line.text)):
                 stack[-1].end = line.end
-                closed = _ends_with_clause(line.text)
+                closed = _ends_with_clause(line.text) or bool(CLAUSE_LINE.match(line.text))
             elif not stack:
                 preamble.append(line)
             continue

@@ -120,6 +120,14 @@ def ordered_desc(var: str) -> Callable[[dict], None]:
     return check
 
 
+def ordered_asc(var: str) -> Callable[[dict], None]:
+    def check(result: dict) -> None:
+        values = [float(v) for v in column(result, var)]
+        assert values == sorted(values)
+
+    return check
+
+
 # (question, canned query, bound parameters, check of the result on the seed)
 CASES = [
     # who touches a platform
@@ -130,6 +138,8 @@ CASES = [
     ("涉及“赣通码”的部门有哪些", "units_touching_platform", {"platform": "赣通码"}, count(9)),
     ("赣通码由哪些部门负责推进？", "units_touching_platform", {"platform": "赣通码"}, count(9)),
     ("赣通码", "units_touching_platform", {"platform": "赣通码"}, count(9)),
+    ("与赣通码相关的牵头单位", "units_touching_platform", {"platform": "赣通码"}, count(9)),
+    ("赣服通谁在管", "units_touching_platform", {"platform": "赣服通"}, names("name", *GANFUTONG_UNITS)),
     # which tasks mention a platform, a technology, an initiative
     ("哪些任务提到赣通码", "tasks_mentioning_platform", {"platform": "赣通码"}, tasks(11, 20)),
     ("赣服通平台相关的任务有哪些", "tasks_mentioning_platform", {"platform": "赣服通"}, tasks(6)),
@@ -162,6 +172,8 @@ CASES = [
     ("市卫健委参与了哪些任务", "tasks_involving_unit", {"unit": "市卫健委"}, tasks(14, 20)),
     ("港航局要干啥", "tasks_involving_unit", {"unit": "市港航局"}, tasks(3, 12, 17)),
     ("发改委", "tasks_involving_unit", {"unit": DATA_BUREAU}, count(21)),
+    ("各县区政府要做哪些事", "tasks_involving_unit", {"unit": COUNTIES},
+     tasks(2, 3, 4, 5, 6, 7, 10, 14, 16, 17, 18, 19, 20, 21, 22, 23)),
     # what two units share; who works most with whom
     ("公安局和数据局有哪些共同任务", "tasks_shared_by_units", {"unit_a": "市公安局", "unit_b": DATA_BUREAU},
      tasks(1, 3, 7, 11, 16, 20, 21)),
@@ -172,6 +184,7 @@ CASES = [
     ("与公安局协作最密切的是哪个单位", "unit_partners", {"unit": "市公安局"}, first("sharedTasks", "7")),
     ("哪两个单位协同最多", "coordination_matrix", {}, first("sharedTasks", "15")),
     ("哪些部门之间配合最频繁？", "coordination_matrix", {}, ordered_desc("sharedTasks")),
+    ("协同最多的两个单位是谁", "coordination_matrix", {}, first("sharedTasks", "15")),
     # who is busiest, by the column the question means
     ("哪个单位任务最多", "coordination_load", {}, both(first("unitName", DATA_BUREAU), ordered_desc("tasks"))),
     ("谁最忙", "coordination_load", {}, both(first("unitName", DATA_BUREAU), ordered_desc("weightedLoad"))),
@@ -180,6 +193,8 @@ CASES = [
      both(first("unitName", COUNTIES), ordered_desc("cooperating"))),
     ("各单位的工作量排名", "coordination_load", {}, ordered_desc("weightedLoad")),
     ("哪个部门压力最大", "coordination_load", {}, first("unitName", DATA_BUREAU)),
+    ("哪个单位最闲", "coordination_load", {}, both(first("weightedLoad", "1"), ordered_asc("weightedLoad"))),
+    ("任务最少的单位", "coordination_load", {}, both(first("tasks", "1"), ordered_asc("tasks"))),
     # what a chapter holds
     ("第五章有哪些任务", "tasks_of_chapter", {"chapter": "5"}, tasks(21, 22, 23)),
     ("安全保障这一部分包括什么", "tasks_of_chapter", {"chapter": "强化数字政府安全保障"}, tasks(21, 22, 23)),
@@ -189,6 +204,10 @@ CASES = [
     ("第2章包含哪些任务", "tasks_of_chapter", {"chapter": "2"}, tasks(*range(4, 16))),
     ("第一章讲的是什么", "tasks_of_chapter", {"chapter": "1"}, tasks(1, 2, 3)),
     ("“提升政府数字履职能力”这章有几项任务", "tasks_of_chapter", {"chapter": "提升政府数字履职能力"}, count(12)),
+    ("最后一章讲什么", "tasks_of_chapter", {"chapter": "5"}, tasks(21, 22, 23)),
+    ("第五章由哪些单位负责", "units_of_chapter", {"chapter": "5"},
+     names("unitName", DATA_BUREAU, "市委网信办", COUNTIES, "市公安局", "市委保密机要局")),
+    ("安全保障这部分涉及哪些部门", "units_of_chapter", {"chapter": "强化数字政府安全保障"}, count(5)),
     # platforms by level; tasks relying on the province
     ("有哪些省级平台", "platforms_by_level", {"level": "省级"}, both(first("platformName", "赣通码"), count(9))),
     ("省里的平台有哪些？", "platforms_by_level", {"level": "省级"}, count(9)),
@@ -205,6 +224,8 @@ CASES = [
     ("2025年12月到期的任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
     ("今年年底要完成哪些任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
     ("九月份之前要做完的工作", "tasks_due_in_month", {"month": "2025-09"}, count(0)),
+    ("年内要完成的任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
+    ("三季度到期的任务", "tasks_due_in_month", {"month": "2025-09"}, count(0)),
     ("各项任务的完成时限是什么时候", "tasks_by_deadline_month", {}, count(0)),
     # units by type
     ("有哪些党委部门", "units_by_type", {"type": "党委部门"},
@@ -271,6 +292,41 @@ def test_answer_has_the_documented_keys_and_runs_the_bound_query(seed_kg, gazett
     assert [r["name"] for r in rerun] == column(got["results"], "name")
 
 
+def test_most_and_least_say_which_way_the_rows_go(seed_kg, gazetteer):
+    busiest = answer(seed_kg, "牵头最多的是哪个部门", gazetteer)
+    assert busiest["order_by"] == [{"column": "lead", "descending": True}]
+    assert "lead" in busiest["why"]
+    idlest = answer(seed_kg, "哪个单位最闲", gazetteer)
+    assert idlest["order_by"] == [{"column": "weightedLoad", "descending": False}]
+    assert answer(seed_kg, "公安局牵头哪些任务", gazetteer)["order_by"] == []
+
+
+def test_every_question_form_answers_its_own_examples(gazetteer):
+    from plankg.kg.ask import INTENTS, example_questions
+    from plankg.queries import load_queries
+
+    assert {intent.query for intent in INTENTS} <= set(load_queries())
+    assert len(INTENTS) >= 20
+    # every example of every form, filled with names from the store, is understood as that form (only the
+    # units two plans share need two plans)
+    examples = example_questions(gazetteer)
+    expected = [i.query for i in INTENTS for _ in i.examples if i.query != "units_shared_by_plans"]
+    assert sorted(query for query, _ in examples) == sorted(expected)
+    for query, question in examples:
+        assert interpret(question, gazetteer).query == query
+
+
+def test_with_two_plans_the_units_they_share_can_be_asked(city_and_province):
+    from plankg.kg.ask import example_questions
+
+    gazetteer = Gazetteer.from_store(city_and_province)
+    question = dict(example_questions(gazetteer))["units_shared_by_plans"]
+    got = answer(city_and_province, question, gazetteer)
+    assert got["query"] == "units_shared_by_plans"
+    assert set(got["params"].values()) == {"九江市数字政府建设2025年工作要点", "江西省数字政府建设2025年工作要点"}
+    assert got["results"]["results"]["bindings"] == []  # a city's bureaus and the province's are different units
+
+
 def test_answer_builds_its_own_gazetteer_when_given_none(seed_kg):
     assert answer(seed_kg, "第五章有哪些任务")["query"] == "tasks_of_chapter"
 
@@ -318,6 +374,7 @@ def entity_values(gazetteer: Gazetteer, surface: str, kind: str) -> list[str]:
         ("网信办", "unit", "市委网信办"),
         ("海关", "unit", "九江海关"),
         ("各县人民政府", "unit", COUNTIES),
+        ("各县区政府", "unit", COUNTIES),
         ("赣服通平台", "platform", "赣服通"),
         ("智慧环保", "platform", "智慧环保平台"),
         ("AI", "technology", "人工智能"),
@@ -326,6 +383,7 @@ def entity_values(gazetteer: Gazetteer, surface: str, kind: str) -> list[str]:
         ("第5章", "chapter", "5"),
         ("第五部分", "chapter", "5"),
         ("五、", "chapter", "5"),
+        ("最后一章", "chapter", "5"),
         ("强化数字政府安全保障", "chapter", "强化数字政府安全保障"),
         ("任务11", "task", TASK + "11"),
         ("第11项", "task", TASK + "11"),
