@@ -177,7 +177,6 @@ def query(
 ) -> None:
     """Run a SPARQL query over the union of all plans."""
     import pyoxigraph as ox
-
     from plankg.kg.sparql import BindingError
 
     sparql, declared = resolve_query(query_text)
