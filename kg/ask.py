@@ -672,6 +672,7 @@ INTENTS: tuple[Intent, ...] = (
            {"share": 3, "ask_unit": 2, "unit_list": 1}, prior=1, examples=("{title_a}和{title_b}共同涉及哪些单位？",)),
 )  # fmt: skip
 MINIMUM_SCORE = 3.0
+LONGEST_QUESTION = 500  # characters read of a question: questions are short, and a page pasted in is not one
 SLOT_FILLED, SLOT_DEFAULTED, UNUSED_NAME, UNSETTLED_NAME, OFF_TOPIC = 4.0, 1.0, -1.5, -3.0, -10.0
 
 
@@ -768,7 +769,7 @@ def _score(intent: Intent, mentions: list[Mention], cues: Mapping[str, str], gaz
 
 def interpret(question: str, gazetteer: Gazetteer) -> Interpretation | None:
     """The canned query that answers `question`, its parameters and row order; None when none fits."""
-    text = normalise_question(question)
+    text = normalise_question(question[:LONGEST_QUESTION])
     mentions = gazetteer.mentions(text)
     cues = _find_cues(text, mentions)
     plans = {e for m in mentions for e in m.of("plan")}
@@ -897,7 +898,7 @@ def table(results: dict) -> tuple[list[tuple[str, str]], list[str], list[list[st
 def suggest(question: str, gazetteer: Gazetteer, limit: int = SUGGESTIONS) -> list[str]:
     """Questions that can be answered, closest first: the intents' examples filled with what the question named
     (or, for what it did not name, with a sample from the store), ranked by likeness to the question."""
-    text = normalise_question(question)
+    text = normalise_question(question[:LONGEST_QUESTION])
     mentions = gazetteer.mentions(text)
     named: dict[str, list[tuple[int, Entity]]] = defaultdict(list)  # kind → (which mention, what it may name)
     for index, mention in enumerate(mentions):

@@ -10,6 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from plankg.kg.errors import PlanError
+from plankg.kg.remote import RemoteError
 from plankg.kg.store import PlanStore, StoreError, default_store_path
 from rich.console import Console
 
@@ -29,6 +30,7 @@ StoreOption = Annotated[
 ]
 
 
+GRAPH_STORE_HELP = "Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph), …/ds/data (Fuseki)"
 SOURCES_HELP = "Plan files or folders (.txt .md .docx .html); none: the bundled seed plan."
 EXPORT_HELP = (
     "ttl/nt: all plans as one graph; trig/nq/jsonld: one named graph per plan; xlsx: the responsibility "
@@ -62,6 +64,14 @@ def fail(message: str) -> NoReturn:
 
     err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)
     raise typer.Exit(1)
+
+
+def open_remote(endpoint: str):
+    from plankg.kg.remote import RemoteStore
+
+    if not endpoint.startswith(("http://", "https://")):
+        fail(f"--endpoint {endpoint!r}: expected an http:// or https:// URL of a SPARQL endpoint")
+    return RemoteStore(endpoint)
 
 
 def open_store(path: Path | None, *, seed: bool = True) -> PlanStore:
@@ -184,9 +194,7 @@ def query(
     missing = [name for name in declared if name not in bindings]
     if missing:
         fail(f"the query needs --param {' --param '.join(m + '=…' for m in missing)}")
-    if endpoint:
-        fail("--endpoint is not available yet in this version; use --store")
-    target = open_store(store)
+    target = open_remote(endpoint) if endpoint else open_store(store)
     try:
         result = target.query(sparql, bindings)
     except BindingError as exc:
@@ -195,6 +203,8 @@ def query(
         fail(f"malformed SPARQL: {exc}")
     except OSError as exc:
         fail(f"the query failed: {exc}")
+    except RemoteError as exc:
+        fail(str(exc))
     if isinstance(result, ox.QueryBoolean):
         write_boolean(result, fmt)
     elif isinstance(result, ox.QuerySolutions):
@@ -315,6 +325,22 @@ def _prefixes() -> dict[str, str]:
     from plankg.kg.store import PREFIXES
 
     return PREFIXES
+
+
+@app.command()
+def push(
+    graph_store: Annotated[str, typer.Option("--graph-store", help=GRAPH_STORE_HELP)],
+    store: StoreOption = None,
+) -> None:
+    """Put every plan's named graph (and the ontology's) on a SPARQL server; pushing twice changes nothing."""
+    from plankg.kg.remote import push_store
+
+    if not graph_store.startswith(("http://", "https://")):
+        fail(f"--graph-store {graph_store!r}: expected an http:// or https:// URL")
+    target = open_store(store)
+    pushed = push_store(target, graph_store, on_pushed=lambda p: err.print(
+        f"[green]pushed[/] <{p.graph}> ({p.triples:,} triples)", highlight=False))  # fmt: skip
+    err.print(f"{len(pushed)} graphs on {graph_store}", highlight=False)
 
 
 @app.command()
@@ -502,7 +528,7 @@ def main() -> None:
     """Entry point: bad input gets a message and exit 1, never a traceback."""
     try:
         app()
-    except (PlanError, StoreError) as exc:
+    except (PlanError, StoreError, RemoteError) as exc:
         try:
             fail(str(exc))
         except typer.Exit:

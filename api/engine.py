@@ -1,0 +1,574 @@
+"""The query engine of the service: the graph in memory, in a pool of worker processes.
+
+At start the on-disk store (filled with the bundled seed plan if it is empty) is dumped once to
+N-Quads in a temporary folder, and each worker process ('spawn' context) loads that dump into an
+in-memory pyoxigraph.Store. A query is sent to an idle worker as text, with its parameters as
+N-Triples terms and the result formats it may use; the worker answers with bytes, a media type and
+a row count. The event loop never waits on a worker: a thread of the engine's own pool waits on
+the worker's pipe, up to the time limit.
+
+- A query over the time limit: its worker is killed (SIGKILL), the client gets QueryTimeout (503),
+  and a fresh worker is started in the background; the other workers go on answering meanwhile.
+- A malformed query: the worker's SyntaxError comes back as QuerySyntaxError (400) with the
+  parser's message.
+- Row cap: a SELECT answer is cut after `row_cap` rows (CONSTRUCT/DESCRIBE after `row_cap` triples)
+  and the Result says it was truncated.
+- Updates (only when the route allows them) are applied to the on-disk store, which is then dumped
+  again; a new generation of workers loads the new dump and replaces the old one. Queries that are
+  running finish on the old graph; every query sent after update() returned sees the new one.
+
+Everything the worker needs is in this module and plankg.api.results, which import no web framework.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+import shutil
+import signal
+import tempfile
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+log = logging.getLogger("plankg.api.engine")
+
+READY_TIMEOUT = 120.0  # seconds a new worker may take to load the graph
+RESPAWN_ATTEMPTS = 5
+QUEUE_WAIT = 5.0  # seconds a request may wait for an idle worker, at least
+SOLUTION_FORMATS = ("json", "xml", "csv", "tsv")
+GRAPH_FORMATS = ("turtle", "ntriples", "jsonld", "rdfxml")
+DEFAULT_FORMATS = ("json", "turtle")
+
+
+class EngineError(Exception):
+    """A query the engine could not answer; `status` is the HTTP status it maps to."""
+
+    status = 500
+
+
+class QuerySyntaxError(EngineError):
+    status = 400
+
+
+class QueryFailed(EngineError):
+    """The query parsed but its evaluation failed (a type error the engine reports, a bad term ...)."""
+
+    status = 400
+
+
+class QueryTimeout(EngineError):
+    status = 503
+
+
+class EngineBusy(EngineError):
+    status = 503
+
+
+class EngineUnavailable(EngineError):
+    status = 503
+
+
+class NotAcceptable(EngineError):
+    """The client asked for a format that does not fit the query's kind of result (CSV for a CONSTRUCT)."""
+
+    status = 406
+
+
+@dataclass(frozen=True)
+class Result:
+    data: bytes
+    media_type: str
+    kind: str  # "solutions", "boolean" or "graph"
+    rows: int | None  # rows of a SELECT, triples of a CONSTRUCT/DESCRIBE, None for ASK
+    truncated: bool
+    elapsed: float  # seconds the worker spent on it
+    format: str  # the short name of the format written (json, xml, csv, tsv, turtle ...)
+
+
+@dataclass
+class EngineStats:
+    started: float = field(default_factory=time.time)
+    queries: int = 0
+    timeouts: int = 0
+    restarts: int = 0
+    triples: int = 0
+
+
+# ---- the worker process ------------------------------------------------------------------------
+
+
+def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes: dict[str, str]) -> None:
+    """Load the dump into memory, then answer requests until the pipe closes or None arrives."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent stops us
+    try:
+        store = ox.Store()
+        store.load(path=dump_path, format=ox.RdfFormat.N_QUADS)
+        conn.send(("ready", len(store)))
+    except Exception as exc:  # reported to the parent, which logs it
+        conn.send(("error", "failed", f"loading the graph failed: {exc}"))
+        return
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            reply = _answer(store, prefixes, turtle_prefixes, *request)
+        except Exception as exc:  # never let one query end the worker
+            reply = ("error", "failed", f"{type(exc).__name__}: {exc}")
+        try:
+            conn.send(reply)
+        except (EOFError, OSError):
+            return
+
+
+def _answer(
+    store: ox.Store,
+    prefixes: dict[str, str],
+    turtle_prefixes: dict[str, str],
+    sparql: str,
+    bindings: dict[str, str],
+    formats: tuple[str | None, str | None],
+    row_cap: int,
+    dataset: tuple[list[str], list[str]] | None,
+) -> tuple:
+    from plankg.api import results
+    from plankg.kg.sparql import BindingError, bind_values
+
+    try:
+        terms = {name: parse_term(text) for name, text in bindings.items()}
+        text = bind_values(sparql, terms)
+    except (BindingError, ValueError, SyntaxError) as exc:
+        return ("error", "syntax", str(exc))
+    options: dict = {"prefixes": prefixes}
+    if dataset and (dataset[0] or dataset[1]):
+        options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]] if dataset[0] else None
+        if dataset[1]:
+            options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
+    else:
+        options["use_default_graph_as_union"] = True
+    started = time.perf_counter()
+    try:
+        answer = store.query(text, **options)
+        solution_format, graph_format = formats
+        if isinstance(answer, ox.QueryBoolean):
+            if solution_format is None:
+                return ("error", "format", "boolean")
+            data = results.write_boolean(solution_format, bool(answer))
+            media = results.SOLUTION_MEDIA_TYPES[solution_format]
+            return ("ok", data, media, "boolean", None, False, time.perf_counter() - started, solution_format)
+        if isinstance(answer, ox.QuerySolutions):
+            if solution_format is None:
+                return ("error", "format", "solutions")
+            variables = [v.value for v in answer.variables]
+            rows, truncated = [], False
+            for solution in answer:
+                if len(rows) >= row_cap:
+                    truncated = True
+                    break
+                rows.append([solution[i] for i in range(len(variables))])
+            data = results.write_solutions(solution_format, variables, rows)
+            media = results.SOLUTION_MEDIA_TYPES[solution_format]
+            return ("ok", data, media, "solutions", len(rows), truncated, time.perf_counter() - started,
+                    solution_format)
+        if graph_format is None:
+            return ("error", "format", "graph")
+        triples, truncated = [], False
+        for triple in answer:
+            if len(triples) >= row_cap:
+                truncated = True
+                break
+            triples.append(triple)
+        data = results.write_graph(graph_format, triples, turtle_prefixes)
+        media = results.GRAPH_MEDIA_TYPES[graph_format]
+        return ("ok", data, media, "graph", len(triples), truncated, time.perf_counter() - started, graph_format)
+    except SyntaxError as exc:
+        return ("error", "syntax", str(exc))
+    except (OSError, ValueError, TypeError) as exc:
+        return ("error", "failed", str(exc))
+
+
+def parse_term(text: str) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """One RDF term in N-Triples syntax (as str() of a pyoxigraph term writes it) back into a term.
+
+    It is read as the object of a one-triple N-Triples document, so anything but exactly one
+    well-formed term fails here and can never reach the query text.
+    """
+    document = f"<urn:plankg:s> <urn:plankg:p> {text} .\n"
+    try:
+        triples = list(ox.parse(document.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    except SyntaxError as exc:
+        raise ValueError(f"{text!r} is not one RDF term: {exc}") from exc
+    if len(triples) != 1:
+        raise ValueError(f"{text!r} is not one RDF term")
+    return triples[0].object
+
+
+# Comments, strings and IRIs, blanked out before looking for a keyword in a query.
+_NOT_CODE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>\s]*>|#[^\n]*'
+)
+_SERVICE = re.compile(r"(?<![\w:?$])SERVICE(?![\w:])", re.IGNORECASE)
+
+
+def uses_service(sparql: str) -> bool:
+    """True when the query has a SERVICE clause, which would make the server fetch from other hosts."""
+    return bool(_SERVICE.search(_NOT_CODE.sub(" ", sparql)))
+
+
+# ---- the parent's side -------------------------------------------------------------------------
+
+
+class _Worker:
+    """One worker process and the parent's end of its pipe."""
+
+    def __init__(self, ctx, dump_path: Path, generation: int, prefixes: dict, turtle_prefixes: dict) -> None:
+        self.generation = generation
+        parent_end, child_end = ctx.Pipe()
+        self.conn = parent_end
+        self.process = ctx.Process(
+            target=_worker_main,
+            args=(child_end, str(dump_path), prefixes, turtle_prefixes),
+            name=f"plankg-query-{generation}",
+            daemon=True,
+        )
+        self.process.start()
+        child_end.close()
+        self.triples = 0
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            raise EngineUnavailable(f"a query worker did not load the graph within {timeout:.0f} s")
+        message = self.conn.recv()
+        if message[0] != "ready":
+            raise EngineUnavailable(message[-1])
+        self.triples = message[1]
+
+    def call(self, request: tuple, timeout: float) -> tuple:
+        """Send a request and wait for the answer; TimeoutError past `timeout` seconds."""
+        self.conn.send(request)
+        if not self.conn.poll(timeout):
+            raise TimeoutError
+        return self.conn.recv()
+
+    def alive(self) -> bool:
+        return self.process.is_alive()
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()  # SIGKILL: a query inside the engine cannot be interrupted otherwise
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+            self.process.join(2)
+        except (OSError, EOFError, ValueError):
+            pass
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(5)
+        self.conn.close()
+
+
+class Engine:
+    """The pool of query workers; start() before the first query, stop() at the end."""
+
+    def __init__(self, settings) -> None:
+        from plankg.kg.store import PREFIXES
+
+        self.settings = settings
+        self.prefixes = dict(PREFIXES)
+        # pkid: IRIs are paths (unit/jiujiang/x), which Turtle would write as pkid:unit\/jiujiang\/x
+        self.turtle_prefixes = {k: v for k, v in PREFIXES.items() if k != "pkid"}
+        self.stats = EngineStats()
+        self._ctx = __import__("multiprocessing").get_context("spawn")
+        # Threads that wait on a worker's pipe, one per query in flight (at most every worker of two generations),
+        # kept apart from the threads that start, stop and reload workers, so a query never queues behind those.
+        self._query_threads = ThreadPoolExecutor(max_workers=2 * settings.workers + 2,
+                                                 thread_name_prefix="plankg-query")
+        self._threads = ThreadPoolExecutor(max_workers=settings.workers + 4, thread_name_prefix="plankg-engine")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._generation = 0
+        self._dump: Path | None = None
+        self._tmpdir: Path | None = None
+        self._update_lock: asyncio.Lock | None = None
+        self._all: set[_Worker] = set()
+        self._all_lock = threading.Lock()
+        self._stopping = False
+        self.store_path: Path | None = None
+
+    # ---- life cycle ----
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        self._update_lock = asyncio.Lock()
+        self._tmpdir = Path(tempfile.mkdtemp(prefix="plankg-serve-"))
+        self._dump = await self._in_thread(self._dump_store, None)
+        await self._start_generation()
+
+    async def stop(self) -> None:
+        self._stopping = True
+        with self._all_lock:
+            workers = list(self._all)
+            self._all.clear()
+        if self._loop is not None and workers:
+            await asyncio.gather(*(self._in_thread(w.stop) for w in workers), return_exceptions=True)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._query_threads.shutdown(wait=False, cancel_futures=True)
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+
+    def _dump_store(self, update: str | None) -> Path:
+        """Open the on-disk store (seeding it if empty), apply `update` if any, dump it, close it."""
+        from plankg.kg.pipeline import ensure_seeded
+        from plankg.kg.store import PlanStore, default_store_path
+
+        store = PlanStore(self.settings.store_path or default_store_path())
+        self.store_path = store.path
+        try:
+            if update is not None:
+                store.store.update(update)
+                store.flush()
+            else:
+                ensure_seeded(store)
+            assert self._tmpdir is not None
+            target = self._tmpdir / f"graph-{self._generation + (1 if update is not None else 0)}.nq"
+            with open(target, "wb") as out:
+                store.store.dump(out, format=ox.RdfFormat.N_QUADS)
+            self.stats.triples = len(store.store)
+            return target
+        finally:
+            del store  # releases the store's lock: `plankg build` may write to it while we serve
+
+    def _spawn(self, generation: int, dump: Path) -> _Worker:
+        worker = _Worker(self._ctx, dump, generation, self.prefixes, self.turtle_prefixes)
+        with self._all_lock:
+            self._all.add(worker)
+        try:
+            worker.wait_ready(READY_TIMEOUT)
+        except Exception:
+            self._discard(worker, kill=True)
+            raise
+        return worker
+
+    async def _start_generation(self) -> None:
+        generation, dump = self._generation, self._dump
+        assert dump is not None
+        workers = await asyncio.gather(
+            *(self._in_thread(self._spawn, generation, dump) for _ in range(self.settings.workers))
+        )
+        for worker in workers:
+            self._release(worker)
+
+    def _discard(self, worker: _Worker, *, kill: bool) -> None:
+        with self._all_lock:
+            self._all.discard(worker)
+        try:
+            worker.kill() if kill else worker.stop()
+        except Exception:  # already gone
+            log.debug("worker clean-up failed", exc_info=True)
+
+    def _release(self, worker: _Worker) -> None:
+        """Back to the idle queue (from any thread), or retired if a newer generation has started."""
+        if self._stopping:
+            self._discard(worker, kill=True)
+        elif worker.generation != self._generation:
+            self._discard(worker, kill=False)
+        else:
+            assert self._loop is not None and self._idle is not None
+            self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
+
+    def _respawn(self, generation: int) -> None:
+        """Start a worker in place of one that was killed (runs in an engine thread)."""
+        for attempt in range(1, RESPAWN_ATTEMPTS + 1):
+            if self._stopping or generation != self._generation:
+                return
+            dump = self._dump
+            assert dump is not None
+            try:
+                worker = self._spawn(generation, dump)
+            except Exception as exc:
+                log.error("starting a query worker failed (attempt %d): %s", attempt, exc)
+                time.sleep(min(2**attempt, 30))
+                continue
+            self.stats.restarts += 1
+            self._release(worker)
+            return
+
+    async def _in_thread(self, function, *args):
+        assert self._loop is not None
+        return await self._loop.run_in_executor(self._threads, function, *args)
+
+    # ---- queries ----
+
+    async def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None,
+        *,
+        formats: tuple[str | None, str | None] = DEFAULT_FORMATS,
+        dataset: tuple[Sequence[str], Sequence[str]] | None = None,
+    ) -> Result:
+        """Run a query in a worker. `formats`: (format for SELECT/ASK, format for CONSTRUCT/DESCRIBE),
+        short names of plankg.api.results; None where that kind of answer is not acceptable."""
+        if self._idle is None:
+            raise EngineUnavailable("the query engine has not started")
+        if uses_service(sparql):
+            raise QueryFailed("SERVICE (federated query) is not allowed: this server answers from its own graph only")
+        request = (
+            sparql,
+            {name: str(term) for name, term in (bindings or {}).items()},
+            tuple(formats),
+            self.settings.row_cap,
+            (list(dataset[0]), list(dataset[1])) if dataset else None,
+        )
+        worker = await self._acquire()
+        self.stats.queries += 1
+        # the thread owns the worker from here: it gives it back, or replaces it, even if we are cancelled
+        assert self._loop is not None
+        reply = await asyncio.shield(self._loop.run_in_executor(self._query_threads, self._execute, worker, request))
+        status = reply[0]
+        if status == "ok":
+            _, data, media, kind, rows, truncated, elapsed, fmt = reply
+            return Result(data, media, kind, rows, truncated, elapsed, fmt)
+        if status == "timeout":
+            self.stats.timeouts += 1
+            limit = self.settings.timeout
+            raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
+        if status == "crashed":
+            raise EngineUnavailable("the query engine stopped while answering; try again")
+        _, reason, message = reply
+        if reason == "syntax":
+            raise QuerySyntaxError(message)
+        if reason == "format":
+            raise NotAcceptable(message)
+        raise QueryFailed(message)
+
+    async def _acquire(self) -> _Worker:
+        assert self._idle is not None
+        # a request waits for a free worker up to the time limit (at least QUEUE_WAIT seconds), then gets 503
+        deadline = time.monotonic() + max(self.settings.timeout, QUEUE_WAIT)
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise EngineBusy(f"all {self.settings.workers} query workers stayed busy; try again shortly")
+            # not asyncio.wait_for: on Python < 3.12 it can drop a result that arrives as it times out
+            getter = asyncio.ensure_future(self._idle.get())
+            try:
+                done, _ = await asyncio.wait({getter}, timeout=remaining)
+            except asyncio.CancelledError:  # the request went away: a worker the getter took goes back
+                getter.cancel()
+                getter.add_done_callback(self._return_unused)
+                raise
+            if not done:
+                getter.cancel()
+                try:
+                    worker = await getter
+                except asyncio.CancelledError:
+                    continue
+            else:
+                worker = getter.result()
+            if worker.generation == self._generation and worker.alive():
+                return worker
+            if worker.generation == self._generation:  # died while idle: replace it
+                self._threads.submit(self._respawn, worker.generation)
+            self._threads.submit(self._discard, worker, kill=True)
+
+    def _return_unused(self, getter: asyncio.Future) -> None:
+        if not getter.cancelled() and getter.exception() is None:
+            self._release(getter.result())
+
+    def _execute(self, worker: _Worker, request: tuple) -> tuple:
+        try:
+            reply = worker.call(request, self.settings.timeout)
+        except TimeoutError:
+            self._discard(worker, kill=True)
+            self._threads.submit(self._respawn, worker.generation)
+            return ("timeout",)
+        except (EOFError, OSError, ValueError):
+            self._discard(worker, kill=True)
+            self._threads.submit(self._respawn, worker.generation)
+            return ("crashed",)
+        self._release(worker)
+        return reply
+
+    # ---- updates ----
+
+    async def update(self, sparql: str) -> None:
+        """Apply a SPARQL update to the on-disk store, then serve the new graph from new workers."""
+        assert self._update_lock is not None
+        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())
+        async with self._update_lock:
+            old_dump = self._dump
+            from plankg.kg.store import StoreError
+
+            try:
+                dump = await self._in_thread(self._dump_store, prologue + sparql)
+            except SyntaxError as exc:
+                raise QuerySyntaxError(str(exc)) from exc
+            except StoreError as exc:
+                raise EngineUnavailable(f"the store cannot be written now: {exc}") from exc
+            except OSError as exc:
+                raise QueryFailed(f"the update failed: {exc}") from exc
+            generation = self._generation + 1
+            workers = await asyncio.gather(
+                *(self._in_thread(self._spawn, generation, dump) for _ in range(self.settings.workers)),
+                return_exceptions=True,
+            )
+            started = [w for w in workers if isinstance(w, _Worker)]
+            if not started:
+                raise EngineUnavailable(f"the update was applied but no worker could load it: {workers[0]}")
+            self._dump, self._generation = dump, generation
+            for worker in started:
+                self._release(worker)
+            # idle workers of the old generation are retired now; busy ones when they finish
+            assert self._idle is not None
+            keep = []
+            while not self._idle.empty():
+                worker = self._idle.get_nowait()
+                if worker.generation == generation:
+                    keep.append(worker)
+                else:
+                    self._threads.submit(self._discard, worker, kill=False)
+            for worker in keep:
+                self._idle.put_nowait(worker)
+            for _ in range(self.settings.workers - len(started)):
+                self._threads.submit(self._respawn, generation)
+            if old_dump is not None and old_dump != dump:
+                old_dump.unlink(missing_ok=True)
+
+    # ---- for /api/status ----
+
+    def status(self) -> dict:
+        idle = self._idle.qsize() if self._idle is not None else 0
+        with self._all_lock:
+            alive = sum(1 for w in self._all if w.alive())
+        return {
+            "workers": self.settings.workers,
+            "workers_alive": alive,
+            "workers_idle": idle,
+            "triples": self.stats.triples,
+            "queries": self.stats.queries,
+            "timeouts": self.stats.timeouts,
+            "restarts": self.stats.restarts,
+            "timeout_seconds": self.settings.timeout,
+            "row_cap": self.settings.row_cap,
+            "read_only": self.settings.update_token is None,
+            "uptime_seconds": round(time.time() - self.stats.started, 1),
+            "pid": os.getpid(),
+        }
