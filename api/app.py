@@ -18,7 +18,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from plankg.api.engine import Engine, EngineError
-from plankg.api.routes import ld, pages, rest, sparql
+from plankg.api.routes import ask, ld, pages, rest, sparql
 from plankg.api.settings import Settings
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -31,6 +31,7 @@ ROUTERS = [
     rest.router,
     ld.router,
     pages.router,
+    ask.router,
 ]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"

@@ -828,16 +828,43 @@ def answer(store, question: str, gazetteer: Gazetteer | None = None) -> dict:
     Pass a gazetteer built once (Gazetteer.from_store) when answering many questions.
     """
     import pyoxigraph as ox
-    from plankg.queries import load_queries
 
     gazetteer = gazetteer or Gazetteer.from_store(store)
+    plan = plan_answer(question, gazetteer)
+    if plan.interpretation is None:
+        return plan.unanswered
+    solutions = store.query(plan.canned.sparql, plan.bindings)
+    return plan.answered(json.loads(solutions.serialize(format=ox.QueryResultsFormat.JSON)))
+
+
+@dataclass(frozen=True)
+class AnswerPlan:
+    """What answering a question takes, before any query runs: the service runs the query its own way."""
+
+    question: str
+    interpretation: Interpretation | None
+    canned: object | None  # plankg.queries.CannedQuery
+    bindings: dict
+    unanswered: dict | None
+
+    def answered(self, results: dict) -> dict:
+        """The answer, given the SPARQL 1.1 Query Results JSON of the chosen query."""
+        return respond(self.question, self.interpretation, self.canned, self.bindings, results)
+
+
+def plan_answer(question: str, gazetteer: Gazetteer) -> AnswerPlan:
+    from plankg.queries import load_queries
+
     interpretation = interpret(question, gazetteer)
     if interpretation is None:
-        return {"question": question, "query": None, "results": None, "suggestions": suggest(question, gazetteer)}
+        unanswered = {"question": question, "query": None, "results": None,
+                      "suggestions": suggest(question, gazetteer)}  # fmt: skip
+        return AnswerPlan(question, None, None, {}, unanswered)
     canned = load_queries()[interpretation.query]
-    bindings = canned.bindings(interpretation.params)
-    solutions = store.query(canned.sparql, bindings)
-    results = json.loads(solutions.serialize(format=ox.QueryResultsFormat.JSON))
+    return AnswerPlan(question, interpretation, canned, canned.bindings(interpretation.params), None)
+
+
+def respond(question: str, interpretation: Interpretation, canned, bindings: dict, results: dict) -> dict:
     results = arrange(results, interpretation.order_by, interpretation.scope)
     return {
         "question": question,
@@ -856,18 +883,20 @@ def arrange(results: dict, order_by: Iterable[tuple[str, bool]] = (), scope: str
     rows = results["results"]["bindings"]
     if scope and any("plan" in row for row in rows):
         rows = [row for row in rows if row.get("plan", {}).get("value") == scope]
-    for column, descending in reversed(tuple(order_by)):
-        # stable: ties keep the query's order; rows without the column go last either way
-        rows = sorted(rows, key=lambda row, c=column, d=descending: -_number(row.get(c)) if d else _number(
-            row.get(c), missing=math.inf))  # fmt: skip
+    for column, descending in reversed(tuple(order_by)):  # sorted is stable: ties keep the query's order
+        rows = sorted(rows, key=lambda row, c=column, d=descending: _rank(row.get(c), d))
     return {**results, "results": {**results["results"], "bindings": rows}}
 
 
-def _number(term: dict | None, missing: float = -math.inf) -> float:
+def _rank(term: dict | None, descending: bool) -> float:
+    """A sort key: the term's number (negated for most first); rows without one go last either way."""
     try:
-        return float(term["value"]) if term else missing
+        number = float(term["value"]) if term else math.nan
     except ValueError:
-        return missing
+        number = math.nan
+    if math.isnan(number):
+        return math.inf
+    return -number if descending else number
 
 
 def table(results: dict) -> tuple[list[tuple[str, str]], list[str], list[list[str]]]:

@@ -222,7 +222,7 @@ class AskFormat(str, Enum):
 def ask(
     question: Annotated[str, typer.Argument(help="A question in Chinese, e.g. 哪些单位涉及赣通码？")],
     store: StoreOption = None,
-    endpoint: Annotated[str | None, typer.Option(help="A remote SPARQL 1.1 endpoint URL (not yet available).")] = None,
+    endpoint: Annotated[str | None, typer.Option(help="A remote SPARQL 1.1 endpoint URL instead of the store.")] = None,
     fmt: Annotated[AskFormat, typer.Option("--format", "-f", help="table or json.")] = AskFormat.table,
 ) -> None:
     """Ask in Chinese: answered with the canned query the question fits, or the closest questions that are."""
@@ -232,9 +232,7 @@ def ask(
     from rich.markup import escape
     from rich.table import Table
 
-    if endpoint:
-        fail("--endpoint is not yet available for ask in this version; use --store")
-    result = answer(open_store(store), question)
+    result = answer(open_remote(endpoint) if endpoint else open_store(store), question)
     if fmt is AskFormat.json:
         sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
     elif result["query"] is None:

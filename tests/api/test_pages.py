@@ -170,10 +170,38 @@ def test_the_editor_carries_the_canned_queries(client):
         assert client.get(asset).status_code == 200
 
 
-def test_the_question_box_says_when_the_answerer_is_missing(client):
+def test_the_question_box_posts_to_the_answerer(client):
     html = client.get("/ask", headers=BROWSER).text
     assert 'action="/api/ask"' in html
-    assert "问答功能尚未安装" in html
+    assert "问答功能尚未安装" not in html
+
+
+GANTONGMA_UNITS = {"市公安局", "市发改委〔市数据局〕", "市民政局", "市住建局", "市行政审批局", "市文广旅局", "市人社局",
+                   "市卫健委", "各县〔市、区〕人民政府"}  # fmt: skip
+
+
+def test_api_ask_answers_the_gantongma_question(client):
+    data = client.get("/api/ask", params={"q": "哪些单位涉及赣通码？"}).json()
+    assert data["query"] == "units_touching_platform"
+    assert {b["name"]["value"] for b in data["results"]["results"]["bindings"]} == GANTONGMA_UNITS
+    assert "VALUES" in data["sparql"] and data["results"]["head"]["vars"]
+
+
+def test_api_ask_orders_the_busiest_first(client):
+    data = client.get("/api/ask", params={"q": "哪个单位任务最多？"}).json()
+    first = data["results"]["results"]["bindings"][0]
+    assert any(term["value"] == "市发改委〔市数据局〕" for term in first.values())
+
+
+def test_api_ask_suggests_for_what_it_cannot_answer(client):
+    data = client.get("/api/ask", params={"q": "今天天气怎么样？"}).json()
+    assert data["query"] is None and data["results"] is None
+    assert data["suggestions"] and all(isinstance(s, str) for s in data["suggestions"])
+
+
+def test_api_ask_refuses_an_empty_or_overlong_question(client):
+    assert client.get("/api/ask", params={"q": ""}).status_code == 422
+    assert client.get("/api/ask", params={"q": "赣" * 501}).status_code == 422
 
 
 def test_docs_work_offline(client):

@@ -179,6 +179,7 @@ CASES = [
      tasks(1, 3, 7, 11, 16, 20, 21)),
     ("市住建局与市公安局一起参与了哪些任务？", "tasks_shared_by_units", {"unit_a": "市住建局", "unit_b": "市公安局"},
      tasks(7, 11)),
+    ("医保局和卫健委一起干什么", "tasks_shared_by_units", {"unit_a": "市医保局", "unit_b": "市卫健委"}, tasks(14)),
     ("公安局和谁合作最多", "unit_partners", {"unit": "市公安局"}, first("partnerName", DATA_BUREAU)),
     ("跟市行政审批局协同的单位有哪些", "unit_partners", {"unit": "市行政审批局"}, ordered_desc("sharedTasks")),
     ("与公安局协作最密切的是哪个单位", "unit_partners", {"unit": "市公安局"}, first("sharedTasks", "7")),
@@ -220,11 +221,13 @@ CASES = [
     ("哪些任务没有牵头单位", "tasks_without_lead", {}, count(0)),
     ("有没有没人负责的任务？", "tasks_without_lead", {}, count(0)),
     ("哪些任务还没有明确牵头单位", "tasks_without_lead", {}, count(0)),
+    ("哪些任务还没确定牵头单位", "tasks_without_lead", {}, count(0)),
     ("6月底前要完成什么", "tasks_due_in_month", {"month": "2025-06"}, count(0)),
     ("2025年12月到期的任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
     ("今年年底要完成哪些任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
     ("九月份之前要做完的工作", "tasks_due_in_month", {"month": "2025-09"}, count(0)),
     ("年内要完成的任务", "tasks_due_in_month", {"month": "2025-12"}, count(0)),
+    ("哪些任务6月前完成", "tasks_due_in_month", {"month": "2025-06"}, count(0)),  # 任务6 is not read here
     ("三季度到期的任务", "tasks_due_in_month", {"month": "2025-09"}, count(0)),
     ("各项任务的完成时限是什么时候", "tasks_by_deadline_month", {}, count(0)),
     # units by type
@@ -252,6 +255,8 @@ CASES = [
            "夯实数字政府基础底座", "强化数字政府安全保障")),
     ("这份文件分几章", "chapters_of_plan", {"title": "九江市数字政府建设2025年工作要点"}, count(5)),
     ("一共有哪些单位参与", "unit_list", {}, count(38)),
+    ("列出所有参与的部门", "unit_list", {}, count(38)),
+    ("这个工作要点包括哪些内容", "chapters_of_plan", {"title": "九江市数字政府建设2025年工作要点"}, count(5)),
     ("计划里提到了哪些平台", "platforms_mentioned", {}, both(first("platformName", "赣通码"), count(28))),
     # traditional characters and full-width forms
     ("哪些單位涉及贛通碼？", "units_touching_platform", {"platform": "赣通码"}, names("name", *GANTONGMA_UNITS)),
