@@ -110,7 +110,7 @@ def build(
         units = set(item.unit_iris)
         err.print(
             f"[green]built[/] {item.path}: {plan.title} — {len(plan.chapters)} chapters, {len(plan.tasks)} tasks, "
-            f"{len(units)} units, {len(item.triples)} triples → {target.path}",
+            f"{len(units)} units, {item.triple_count} triples → {target.path}",
             highlight=False,
         )
 
@@ -232,7 +232,10 @@ def ask(
     from rich.markup import escape
     from rich.table import Table
 
-    result = answer(open_remote(endpoint) if endpoint else open_store(store), question)
+    try:
+        result = answer(open_remote(endpoint) if endpoint else open_store(store), question)
+    except RemoteError as exc:
+        fail(str(exc))
     if fmt is AskFormat.json:
         sys.stdout.buffer.write(json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
     elif result["query"] is None:

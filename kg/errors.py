@@ -12,3 +12,6 @@ class PlanError(Exception):
         self.message = message
         where = f"{path}:{line}" if line else path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # raised in a worker process, it crosses back whole
+        return (type(self), (self.path, self.line, self.message))

@@ -19,6 +19,8 @@ from plankg.kg.sparql import bind_values
 
 ENV_VAR = "PLANKG_STORE"
 REGISTRY_GRAPH_PREFIX = iri("graph", "ontology") + "/"
+MANIFEST_GRAPH = iri("graph", "manifest")  # marks graphs being bulk-loaded: a crash leaves the mark
+LOADING = PK + "loadInProgress"
 PREFIXES = {
     "pk": PK,
     "pkid": iri(""),
@@ -72,6 +74,7 @@ class PlanStore:
                 self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
+        self._drop_half_loaded()
 
     # ---- writing ----------------------------------------------------------------------------
 
@@ -91,6 +94,46 @@ class PlanStore:
         except (OSError, SyntaxError) as exc:
             names = ", ".join(f"<{g}>" for g, _, _ in graphs[:3])
             raise StoreError(f"writing graph {names} failed: {_first_line(exc)}") from exc
+
+    def write_plans(self, plans: list[tuple[str, bytes, Iterable[str]]]) -> None:
+        """Write plans' graphs (graph IRI, its N-Quads, graphs derived from it to drop).
+
+        A plan already in the store is replaced in one transaction.  New plans go in through
+        Oxigraph's bulk loader, several times faster but not transactional: a mark for each graph
+        is committed first and removed after, and a store opened with a mark left drops that graph
+        (a crash mid-load leaves no half-written plan behind)."""
+        fresh = [(g, data) for g, data, _ in plans if not self.store.contains_named_graph(ox.NamedNode(g))]
+        fresh_names = {g for g, _ in fresh}
+        replaced = [(g, data, drop) for g, data, drop in plans if g not in fresh_names]
+        if replaced:
+            self.replace_graphs([(g, _triples_of(data), drop) for g, data, drop in replaced])
+        if not fresh:
+            return
+        marks = "\n".join(f"<{g}> <{LOADING}> true ." for g, _ in fresh)
+        derived = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for _, _, drops in plans if _ in fresh_names for g in drops)
+        self._update(f"{derived + ' ;' if derived else ''} INSERT DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
+        self.store.flush()
+        try:
+            self.store.bulk_load(b"".join(data for _, data in fresh), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            self._drop_half_loaded()
+            raise StoreError(f"loading {len(fresh)} plans failed: {_first_line(exc)}") from exc
+        self.store.flush()
+        self._update(f"DELETE DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
+
+    def _drop_half_loaded(self) -> None:
+        """Drop every graph whose bulk load did not finish (its mark is still there)."""
+        rows = list(self.store.quads_for_pattern(None, ox.NamedNode(LOADING), None, ox.NamedNode(MANIFEST_GRAPH)))
+        if not rows:
+            return
+        drops = " ;\n".join(f"DROP SILENT GRAPH <{q.subject.value}>" for q in rows)
+        self._update(f"{drops} ;\nDROP SILENT GRAPH <{MANIFEST_GRAPH}>")
+
+    def _update(self, update: str) -> None:
+        try:
+            self.store.update(update)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"writing to the store failed: {_first_line(exc)}") from exc
 
     def load_ontology(self) -> None:
         """The ontology and every registry file, each in its own graph, replaced when it changed."""
@@ -152,6 +195,10 @@ class PlanStore:
         if graph is not None:
             return self.store.dump(format=fmt, from_graph=ox.NamedNode(graph)) or b""
         return self.store.dump(format=fmt) or b""
+
+
+def _triples_of(nquads: bytes) -> list[ox.Triple]:
+    return [q.triple for q in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)]
 
 
 def _checksum(data: bytes) -> str:

@@ -57,6 +57,7 @@ class PK(DefinedNamespace):
     issued: URIRef
     leadUnit: URIRef
     level: URIRef
+    loadInProgress: URIRef
     mentionsInitiative: URIRef
     mentionsPlatform: URIRef
     mentionsRegion: URIRef

@@ -588,7 +588,8 @@ def test_cli_ask_escapes_markup_in_the_question(cli_store):
     assert "市公安局" in result.stdout
 
 
-def test_cli_ask_endpoint_is_not_yet_available(cli_store):
+def test_cli_ask_a_dead_endpoint_gets_a_clear_message(cli_store):
+    """(A live endpoint is tested against a real oxigraph server in test_remote.py.)"""
     result = runner().invoke(app, ["ask", "谁最忙", "--endpoint", "http://127.0.0.1:9/sparql"])
     assert result.exit_code == 1
-    assert "not yet" in result.stderr
+    assert "cannot be reached" in result.stderr
