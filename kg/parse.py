@@ -10,6 +10,7 @@ what stands above them is a chapter (top level) or a section (in between).
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import re
 from dataclasses import dataclass, field
@@ -159,11 +160,12 @@ class _Node:
 
 def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = None) -> Plan:
     """Parse a plan's normalised text.  Raises PlanError when no plan can be found in it."""
-    all_lines = _lines(text)
-    lines = [line for line in all_lines if not FURNITURE.search(line.text) and not _foreign(line.text)]
+    lines, dropped = [], []
+    for line in _lines(text):
+        (dropped if FURNITURE.search(line.text) or _foreign(line.text) else lines).append(line)
     if not lines:
         raise PlanError(path, None, "holds no Chinese text; expected a plan (工作要点, 实施方案, 行动计划 ...)")
-    text = _without(text, [line for line in all_lines if line not in lines])
+    text = _without(text, dropped)
     lines = _unwrap(lines, text)
     notice, title, body_lines = _notice_and_title(lines, fallback_title)
     roots, preamble_lines = _outline(body_lines, text)
@@ -174,6 +176,7 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
     chapters, sections, tasks = _structure(roots, text, year)
     if not tasks:
         raise PlanError(path, roots[0].line.number, "found no tasks under the numbered items")
+    _within_limits(tasks, text, path)
     region = _region(title)
     return Plan(
         title=title,
@@ -188,6 +191,27 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
         tasks=tasks,
         citations=citations(text, title),
     )
+
+
+# What one plan of the genre holds at most, with room to spare (the seed: 23 tasks of < 400 characters,
+# at most 15 units a task); past these a file is not a plan but a table or a list pasted in.
+MAX_TASKS = 5000
+MAX_TASK_CHARACTERS = 20_000
+MAX_UNITS_PER_TASK = 300
+
+
+def _within_limits(tasks: list[Task], text: str, path: str) -> None:
+    if len(tasks) > MAX_TASKS:
+        raise PlanError(path, None, f"holds {len(tasks):,} tasks; a plan has at most {MAX_TASKS:,}")
+    newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+    for task in tasks:
+        line = bisect.bisect_left(newlines, task.start) + 1
+        if task.end - task.start > MAX_TASK_CHARACTERS:
+            raise PlanError(path, line, f"task {task.number} runs for {task.end - task.start:,} characters; "
+                            f"a task is at most {MAX_TASK_CHARACTERS:,} (is a table or a list pasted into it?)")  # fmt: skip
+        if len(task.assignments) > MAX_UNITS_PER_TASK:
+            raise PlanError(path, line, f"task {task.number} names {len(task.assignments):,} units; "
+                            f"a task names at most {MAX_UNITS_PER_TASK}")  # fmt: skip
 
 
 def _without(text: str, dropped: list[_Line]) -> str:

@@ -24,6 +24,20 @@ XSD_DATE = "http://www.w3.org/2001/XMLSchema#date"
 UNSUPPORTED_DATATYPES = {XSD_DATE}
 
 
+NO_JAVA = "Java is not installed (no java on PATH), so HermiT cannot run: used the OWL 2 RL rules (owlrl) instead."
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF_FIRST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#first"
+RDF_REST = "http://www.w3.org/1999/02/22-rdf-syntax-ns#rest"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+RDFS_LABEL = RDFS + "label"
+SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
+# owlrl writes what contradicts the ontology into the graph as error messages of this vocabulary
+OWLRL_ERROR = "http://www.daml.org/2002/03/agents/agent-ont#"
+KIND_WORDS = {"Plan": "plan", "Chapter": "chapter", "Section": "section", "Task": "task", "Unit": "unit",
+              "Platform": "platform", "Region": "region", "Technology": "technology", "Initiative": "initiative",
+              "Assignment": "assignment", "Alignment": "alignment"}  # fmt: skip
+
+
 class InconsistentPlan(Exception):
     """The plan's graph contradicts the ontology."""
 
@@ -41,17 +55,30 @@ class Reasoned:
 def reason_store(
     store: PlanStore, engine: str = "hermit", on_done: Callable[[Reasoned], None] | None = None
 ) -> list[Reasoned]:
-    results = []
+    """Reason over every plan; a plan that contradicts the ontology does not stop the others.
+
+    Each consistent plan's inferred graph is replaced; an inconsistent plan's is dropped (what it
+    held was inferred from the plan as it was before).  InconsistentPlan is raised at the end,
+    naming every inconsistent plan and why, once the others are written.
+    """
+    results, problems = [], []
     tbox = _ontology_triples()
     for info in store.plans():
         dump = store.dump(ox.RdfFormat.N_TRIPLES, info.graph)
         data = [q.triple for q in ox.parse(dump, format=ox.RdfFormat.N_TRIPLES)]
-        result = reason_plan(tbox, data, info.title, info.graph, engine)
+        try:
+            result = reason_plan(tbox, data, info.title, info.graph, engine)
+        except InconsistentPlan as exc:
+            problems.append(str(exc))
+            store.replace_graph(inferred_graph(info.graph), [])
+            continue
         store.replace_graph(inferred_graph(info.graph), result.inferred)
         results.append(result)
         if on_done:
             on_done(result)
     store.flush()
+    if problems:
+        raise InconsistentPlan("\n".join(problems))
     return results
 
 
@@ -59,18 +86,18 @@ def reason_plan(tbox: list[ox.Triple], data: list[ox.Triple], title: str, graph:
     note = ""
     if engine == "hermit":
         if shutil.which("java") is None:
-            note = "Java is not installed, so HermiT cannot run: used the OWL 2 RL rules (owlrl) instead."
+            note = NO_JAVA
             engine = "owlrl"
         else:
             try:
-                new = _hermit(tbox, data)
+                new = _hermit(tbox, data, title)
             except InconsistentPlan:
                 raise
             except Exception as exc:  # the reasoner failed to run: fall back rather than fail
                 note = f"HermiT could not run ({type(exc).__name__}: {str(exc).strip()[:200]}); used owlrl instead."
                 engine = "owlrl"
     if engine == "owlrl":
-        new = _owlrl(tbox, data)
+        new = _owlrl(tbox, data, title)
         name = "OWL 2 RL (owlrl)"
     else:
         name = "HermiT"
@@ -114,7 +141,7 @@ def _supported(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [t for t in triples if fine(t)]
 
 
-def _hermit(tbox: list[ox.Triple], data: list[ox.Triple]) -> set[ox.Triple]:
+def _hermit(tbox: list[ox.Triple], data: list[ox.Triple], title: str) -> set[ox.Triple]:
     import owlready2
 
     with tempfile.TemporaryDirectory(prefix="plankg-reason-") as folder:
@@ -127,7 +154,7 @@ def _hermit(tbox: list[ox.Triple], data: list[ox.Triple]) -> set[ox.Triple]:
         try:
             owlready2.sync_reasoner_hermit(world, infer_property_values=True, debug=0)
         except owlready2.OwlReadyInconsistentOntologyError as exc:
-            raise InconsistentPlan(_explain(data)) from exc
+            raise InconsistentPlan(_explain(tbox, data, title)) from exc
         return _world_triples(world) - before
 
 
@@ -141,17 +168,22 @@ def _world_triples(world) -> set[ox.Triple]:
     return result
 
 
-def _owlrl(tbox: list[ox.Triple], data: list[ox.Triple]) -> set[ox.Triple]:
+def _owlrl(tbox: list[ox.Triple], data: list[ox.Triple], title: str) -> set[ox.Triple]:
     import owlrl
     import rdflib
 
+    # OWL 2 RL rules cannot tell two literals apart (a task with two numbers is no contradiction to
+    # them), which OWL's semantics, and HermiT, do: that check is made here, before the rules run.
+    if _functional_clashes(tbox, data):
+        raise InconsistentPlan(_explain(tbox, data, title))
     graph = rdflib.Graph()
     graph.parse(data=ox.serialize(tbox + data, format=ox.RdfFormat.N_TRIPLES), format="nt")
     before = {(s, p, o) for s, p, o in graph if isinstance(o, rdflib.URIRef)}
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
-    inconsistent = list(graph.subjects(rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/2002/07/owl#Nothing")))
-    if inconsistent:
-        raise InconsistentPlan(_explain(data))
+    errors = [str(m) for m in graph.objects(None, rdflib.URIRef(OWLRL_ERROR + "error"))]
+    nothing = list(graph.subjects(rdflib.RDF.type, rdflib.URIRef(OWL + "Nothing")))
+    if errors or nothing:
+        raise InconsistentPlan(_explain(tbox, data, title, errors))
     return {
         ox.Triple(ox.NamedNode(str(s)), ox.NamedNode(str(p)), ox.NamedNode(str(o)))
         for s, p, o in graph
@@ -159,19 +191,78 @@ def _owlrl(tbox: list[ox.Triple], data: list[ox.Triple]) -> set[ox.Triple]:
     }
 
 
-def _explain(data: list[ox.Triple]) -> str:
-    """Plain words for the usual causes: one element with two numbers, or of two disjoint kinds."""
+# ---- contradictions in plain words -------------------------------------------------------------
+
+
+def _schema_store(tbox: list[ox.Triple], data: list[ox.Triple]) -> ox.Store:
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in tbox + data)
+    return store
+
+
+def _functional_clashes(tbox: list[ox.Triple], data: list[ox.Triple]) -> list[tuple[str, str, list[str]]]:
+    """(element, property, its values) for every functional datatype property given two values."""
+    store = _schema_store(tbox, data)
+    rows = store.query(f"""
+        SELECT ?x ?p (GROUP_CONCAT(DISTINCT STR(?v); separator="\u0001") AS ?values) WHERE {{
+            ?p a <{OWL}FunctionalProperty>, <{OWL}DatatypeProperty> .
+            ?x ?p ?v . FILTER(isLITERAL(?v))
+        }} GROUP BY ?x ?p HAVING (COUNT(DISTINCT ?v) > 1) ORDER BY ?x ?p""")  # fmt: skip
+    stated = {(t.subject.value, t.predicate.value) for t in data}  # the plan's own statements take part
+    return [(r["x"].value, r["p"].value, sorted(r["values"].value.split("\u0001")))
+            for r in rows if (r["x"].value, r["p"].value) in stated]  # fmt: skip
+
+
+def _disjoint_pairs(store: ox.Store) -> set[tuple[str, str]]:
+    """The pairs of classes the ontology declares disjoint (owl:disjointWith, owl:AllDisjointClasses)."""
+    pairs = set()
+    for row in store.query(f"SELECT ?a ?b WHERE {{ ?a <{OWL}disjointWith> ?b }}"):
+        pairs.add(tuple(sorted((row["a"].value, row["b"].value))))
+    members = f"<{RDF_REST}>*/<{RDF_FIRST}>"
+    for row in store.query(f"""SELECT ?a ?b WHERE {{
+            ?all a <{OWL}AllDisjointClasses> ; <{OWL}members> ?list .
+            ?list {members} ?a . ?list {members} ?b . FILTER(?a != ?b) }}"""):  # fmt: skip
+        pairs.add(tuple(sorted((row["a"].value, row["b"].value))))
+    return pairs
+
+
+def _explain(tbox: list[ox.Triple], data: list[ox.Triple], title: str, reasoner_says: list[str] = ()) -> str:
+    """Plain words for what contradicts the ontology: an element with two values of a property that
+    takes one (two numbers), or an element of two kinds declared disjoint (a task that is a unit)."""
+    store = _schema_store(tbox, data)
     reasons = []
-    for row in store.query(f"""SELECT ?x (COUNT(DISTINCT ?n) AS ?c) WHERE {{ ?x <{PK}number> ?n }}
-                              GROUP BY ?x HAVING (COUNT(DISTINCT ?n) > 1)"""):  # fmt: skip
-        reasons.append(f"{row['x'].value} has {row['c'].value} different numbers (pk:number takes one)")
-    kinds = ("Plan", "Chapter", "Section", "Task", "Unit", "Platform", "Region")
-    for row in store.query(f"""SELECT ?x ?a ?b WHERE {{ ?x a ?a, ?b . FILTER(STR(?a) < STR(?b))
-                              VALUES ?a {{ {' '.join(f'<{PK}{k}>' for k in kinds)} }}
-                              VALUES ?b {{ {' '.join(f'<{PK}{k}>' for k in kinds)} }} }}"""):  # fmt: skip
-        reasons.append(f"{row['x'].value} is both {_short(row['a'].value)} and {_short(row['b'].value)}, "
-                       "which the ontology declares disjoint")  # fmt: skip
-    found = "; ".join(reasons) if reasons else "the reasoner gives no further detail"
-    return f"the plan contradicts the ontology: {found}"
+    for element, prop, values in _functional_clashes(tbox, data):
+        reasons.append(f"{_name(store, element)} has {len(values)} different values of {_short(prop)} "
+                       f"({', '.join(values)}), which takes one")  # fmt: skip
+    disjoint = _disjoint_pairs(store)
+    subjects = {t.subject.value for t in data if isinstance(t.subject, ox.NamedNode)}
+    kinds = f"<{RDF_TYPE}>/<{RDFS}subClassOf>*"  # asserted kinds and the kinds they are kinds of
+    for row in store.query(f"""SELECT DISTINCT ?x ?a ?b WHERE {{ ?x {kinds} ?a, ?b . FILTER(STR(?a) < STR(?b)) }}
+                              ORDER BY ?x ?a ?b"""):  # fmt: skip
+        pair = (row["a"].value, row["b"].value)
+        if pair in disjoint and row["x"].value in subjects:
+            reasons.append(f"{_name(store, row['x'].value)} is both {_short(pair[0])} and {_short(pair[1])}, "
+                           "which the ontology declares disjoint")  # fmt: skip
+    if not reasons:
+        reasons = [_plain(message) for message in reasoner_says[:5]] or ["the reasoner gives no further detail"]
+    return f"{title}: the plan contradicts the ontology: " + "; ".join(reasons)
+
+
+def _name(store: ox.Store, element: str) -> str:
+    """task 1 “统筹数字化项目” <IRI>: what a person recognises an element by."""
+    node = ox.NamedNode(element)
+    kinds = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(RDF_TYPE), None)]
+    known = {k[len(PK):] for k in kinds if k.startswith(PK)}
+    kind = next((word for name, word in KIND_WORDS.items() if name in known), "")
+    numbers = [q.object.value for q in store.quads_for_pattern(node, ox.NamedNode(PK + "number"), None)]
+    labels = [q.object.value for p in (RDFS_LABEL, SKOS_PREF)
+              for q in store.quads_for_pattern(node, ox.NamedNode(p), None)
+              if isinstance(q.object, ox.Literal) and (q.object.language or "").startswith("zh")]  # fmt: skip
+    number = numbers[0] if len(numbers) == 1 and kind in ("task", "chapter", "section") else ""
+    parts = [kind, number, f"“{sorted(labels)[0]}”" if labels else "", f"<{element}>"]
+    return " ".join(p for p in parts if p)
+
+
+def _plain(message: str) -> str:
+    """An owlrl error message with the ontology's IRIs shortened."""
+    return message.replace(PK, "pk:").strip()
