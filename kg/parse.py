@@ -207,8 +207,9 @@ def _within_limits(tasks: list[Task], text: str, path: str) -> None:
     for task in tasks:
         line = bisect.bisect_left(newlines, task.start) + 1
         if task.end - task.start > MAX_TASK_CHARACTERS:
-            raise PlanError(path, line, f"task {task.number} runs for {task.end - task.start:,} characters; "
-                            f"a task is at most {MAX_TASK_CHARACTERS:,} (is a table or a list pasted into it?)")  # fmt: skip
+            length = task.end - task.start
+            raise PlanError(path, line, f"task {task.number} runs for {length:,} characters; a task is at most "
+                            f"{MAX_TASK_CHARACTERS:,} (is a table or a list pasted into it?)")  # fmt: skip
         if len(task.assignments) > MAX_UNITS_PER_TASK:
             raise PlanError(path, line, f"task {task.number} names {len(task.assignments):,} units; "
                             f"a task names at most {MAX_UNITS_PER_TASK}")  # fmt: skip
