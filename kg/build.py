@@ -116,39 +116,32 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
     add(Triple(plan_node, pk("encoding"), Literal(document.encoding)))
     add(Triple(plan_node, pk("sourceText"), Literal(document.text)))
 
-    chapter_nodes: dict[int, NamedNode] = {}
-    for chapter in plan.chapters:
-        subject = chapter_nodes[chapter.ordinal] = node("chapter", chapter.ordinal)
-        add(Triple(subject, RDF_TYPE, pk("Chapter")))
-        add(Triple(subject, RDFS_LABEL, zh(chapter.title)))
+    def division(kind: str, part) -> NamedNode:
+        """What a chapter, a section and a task all have: type, title, plan, number, span."""
+        subject = node(kind.lower(), part.ordinal)
+        add(Triple(subject, RDF_TYPE, pk(kind)))
+        add(Triple(subject, RDFS_LABEL, zh(part.title)))
         add(Triple(subject, pk("plan"), plan_node))
-        add(Triple(subject, pk("number"), integer(chapter.number)))
-        span(subject, chapter.start, chapter.end)
+        add(Triple(subject, pk("number"), integer(part.number)))
+        span(subject, part.start, part.end)
+        return subject
+
+    chapter_nodes = {chapter.ordinal: division("Chapter", chapter) for chapter in plan.chapters}
     section_nodes: dict[int, NamedNode] = {}
     for section in plan.sections:
-        subject = section_nodes[section.ordinal] = node("section", section.ordinal)
-        add(Triple(subject, RDF_TYPE, pk("Section")))
-        add(Triple(subject, RDFS_LABEL, zh(section.title)))
-        add(Triple(subject, pk("plan"), plan_node))
-        add(Triple(subject, pk("number"), integer(section.number)))
+        subject = section_nodes[section.ordinal] = division("Section", section)
         if section.chapter is not None:
             add(Triple(subject, pk("chapter"), chapter_nodes[section.chapter]))
-        span(subject, section.start, section.end)
 
     units_seen: set[str] = set()
     names_seen: set[tuple[str, str]] = set()
     for task in plan.tasks:
-        subject = node("task", task.ordinal)
-        add(Triple(subject, RDF_TYPE, pk("Task")))
-        add(Triple(subject, RDFS_LABEL, zh(task.title)))
+        subject = division("Task", task)
         add(Triple(subject, pk("text"), zh(task.text)))
-        add(Triple(subject, pk("number"), integer(task.number)))
-        add(Triple(subject, pk("plan"), plan_node))
         if task.chapter is not None:
             add(Triple(subject, pk("chapter"), chapter_nodes[task.chapter]))
         if task.section is not None:
             add(Triple(subject, pk("section"), section_nodes[task.section]))
-        span(subject, task.start, task.end)
         if task.deadline_text:
             add(Triple(subject, pk("deadlineText"), zh(task.deadline_text)))
         if task.deadline:

@@ -155,25 +155,59 @@ def _violation(store: PlanStore, focus: str, plan_title: str | None, rule: dict,
 
 
 def _describe(store: PlanStore, focus: str) -> tuple[str, str | None]:
-    """A person's name for the element (任务 7 标题 / 单位 名称) and the title of its plan."""
+    """A person's name for the element (任务 7 标题 / 单位 名称) and the title of its plan.
+
+    A plan that uses a task number more than once (numbering that restarts in every chapter)
+    names its tasks with their chapter: 第二章 任务 4 标题.  An element with no pk:plan of its own
+    (a unit) belongs to the plan whose graph describes it, else to the registry.
+    """
     import pyoxigraph as ox
 
+    node = ox.NamedNode(focus)
     rows = store.select(
-        """SELECT ?kind ?number ?label ?planTitle WHERE {
+        """SELECT ?kind ?number ?label ?planTitle ?chapter ?repeated WHERE {
             OPTIONAL { ?focus a ?kind FILTER(STRSTARTS(STR(?kind), STR(pk:))) }
             OPTIONAL { ?focus pk:number ?number }
             OPTIONAL { ?focus rdfs:label|skos:prefLabel ?label FILTER(LANGMATCHES(LANG(?label), "zh")) }
             OPTIONAL { ?focus pk:plan/rdfs:label ?planTitle }
-        } ORDER BY ?kind""",
-        {"focus": ox.NamedNode(focus)},
+            OPTIONAL { ?focus pk:chapter/pk:number ?chapter }
+            BIND(EXISTS { ?focus pk:plan ?p . ?one a pk:Task ; pk:plan ?p ; pk:number ?n .
+                          ?two a pk:Task ; pk:plan ?p ; pk:number ?n . FILTER(?one != ?two) } AS ?repeated)
+        } ORDER BY ?kind ?label""",
+        {"focus": node},
     )
     if not rows:
         return focus, None
     kinds = [r["kind"].rsplit("#", 1)[-1] for r in rows if r["kind"]]
     kind = next((KIND_NAMES[k] for k in kinds if k in KIND_NAMES), "")
     first = rows[0]
-    parts = [kind, first["number"] or "", first["label"] or focus]
-    return " ".join(p for p in parts if p), first["planTitle"]
+    chapter = ""
+    if first["chapter"] and first["repeated"] == "true":
+        chapter = f"第{_zh_numeral(int(first['chapter']))}章"
+    parts = [chapter, kind, first["number"] or "", first["label"] or focus]
+    plan = first["planTitle"] or _defining_plan(store, node)
+    return " ".join(p for p in parts if p), plan
+
+
+def _defining_plan(store: PlanStore, node) -> str | None:
+    """The titles of the plans whose named graphs state the element's kind or names, if any."""
+    titles = {info.graph: info.title for info in store.plans()}
+    rows = store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?focus a|skos:prefLabel|skos:altLabel|rdfs:label ?x } }"
+                        " ORDER BY ?g", {"focus": node})  # fmt: skip
+    found = sorted({titles[r["g"]] for r in rows if r["g"] in titles})
+    return "、".join(found) if found else None
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def _zh_numeral(value: int) -> str:
+    """2 → 二, 12 → 十二: how a plan numbers its chapters."""
+    if not 0 < value < 100:
+        return str(value)
+    tens, ones = divmod(value, 10)
+    text = (("" if tens == 1 else _DIGITS[tens]) + "十") if tens else ""
+    return text + (_DIGITS[ones] if ones else "")
 
 
 def _unique(violations: list[Violation]) -> list[Violation]:

@@ -6,6 +6,16 @@ twice) and texts, and the overlap of the platforms, technologies and initiatives
 Each task's best counterpart becomes a pk:Alignment with its score and evidence; the confident
 ones also get pk:alignedWith.  Higher-level tasks left without a counterpart are the gaps; lower-
 level tasks without one are local initiatives.  All of it goes to one graph that each run replaces.
+
+Confident: a pair that are each other's best counterpart (reciprocal best match) scoring at least
+CONFIDENT, or any pair scoring at least STRONG (a city task that carries out two provincial ones).
+On tests/data/jiangxi_province_2025.alignment.json the 17 right pairs are all reciprocal and score
+0.16 to 0.59; the best candidates of the two provincial tasks with no counterpart are not
+reciprocal (0.16, 0.06), nor are those of the city's own tasks (at most 0.08).
+
+A plan is compared with the plans above it; where both plans' regions are in the registry of
+regions, only with those whose region contains its own (a county of 九江 carries out 九江's and
+江西's plans, not 南昌's).
 """
 
 from __future__ import annotations
@@ -23,7 +33,8 @@ from plankg.kg.store import PlanStore
 LINKS_GRAPH = iri("graph", "links")
 LEVEL_RANK = {PK + "National": 0, PK + "Provincial": 1, PK + "Municipal": 2, PK + "County": 3}
 TEXT_WEIGHT, ENTITY_WEIGHT = 0.75, 0.25
-CONFIDENT = 0.2  # pk:alignedWith from here on; calibrated on tests/data/jiangxi_province_2025.alignment.json
+CONFIDENT = 0.12  # a reciprocal best match from here on is confident (pk:alignedWith)
+STRONG = 0.3  # any match from here on is confident, reciprocal or not
 # Words every task of the genre uses: they say nothing about which task matches which.
 STOP_BIGRAMS = {
     "推进", "推动", "加强", "加快", "提升", "完善", "建设", "健全", "深化", "强化", "持续", "全面", "进一", "一步",
@@ -48,6 +59,11 @@ class Match:
     higher: TaskInfo
     score: float
     evidence: str
+    reciprocal: bool = False  # each is the other's best counterpart
+
+    @property
+    def confident(self) -> bool:
+        return self.score >= STRONG or (self.reciprocal and self.score >= CONFIDENT)
 
 
 @dataclass
@@ -62,12 +78,13 @@ class PairReport:
 def link_store(store: PlanStore) -> list[PairReport]:
     plans = _plans(store)
     tasks = _tasks(store)
+    within = _regions_within(store)
     reports = []
-    for lower, lower_rank in plans.items():
-        for higher, higher_rank in plans.items():
-            if higher_rank < lower_rank:
+    for lower, (lower_rank, lower_region) in plans.items():
+        for higher, (higher_rank, higher_region) in plans.items():
+            if higher_rank < lower_rank and _may_carry_out(lower_region, higher_region, within):
                 reports.append(align(tasks.get(lower, []), tasks.get(higher, []), lower, higher))
-    store.replace_graph(LINKS_GRAPH, [t for report in reports for t in _triples(report)])
+    store.replace_graph(LINKS_GRAPH, sorted({t for report in reports for t in _triples(report)}, key=str))
     store.flush()
     return reports
 
@@ -79,21 +96,18 @@ def align(lower_tasks: list[TaskInfo], higher_tasks: list[TaskInfo], lower: str,
     lower_vectors, higher_vectors = vectors[: len(lower_tasks)], vectors[len(lower_tasks) :]
     scores = [[_score(a, va, b, vb) for b, vb in zip(higher_tasks, higher_vectors, strict=True)]
               for a, va in zip(lower_tasks, lower_vectors, strict=True)]  # fmt: skip
-    chosen: dict[tuple[int, int], float] = {}
-    for i in range(len(lower_tasks)):
-        if higher_tasks:
-            j = max(range(len(higher_tasks)), key=lambda k: scores[i][k])
-            chosen[(i, j)] = scores[i][j]
-    for j in range(len(higher_tasks)):
-        if lower_tasks:
-            i = max(range(len(lower_tasks)), key=lambda k: scores[k][j])
-            chosen[(i, j)] = scores[i][j]
+    best_above = {i: max(range(len(higher_tasks)), key=lambda k: scores[i][k]) for i in range(len(lower_tasks))
+                  if higher_tasks}  # fmt: skip
+    best_below = {j: max(range(len(lower_tasks)), key=lambda k: scores[k][j]) for j in range(len(higher_tasks))
+                  if lower_tasks}  # fmt: skip
+    chosen = {(i, j) for i, j in best_above.items()} | {(i, j) for j, i in best_below.items()}
     matches = [
-        Match(lower_tasks[i], higher_tasks[j], round(score, 3),
-              _evidence(lower_tasks[i], lower_vectors[i], higher_tasks[j], higher_vectors[j]))
-        for (i, j), score in sorted(chosen.items())
+        Match(lower_tasks[i], higher_tasks[j], round(scores[i][j], 3),
+              _evidence(lower_tasks[i], lower_vectors[i], higher_tasks[j], higher_vectors[j], idf),
+              best_above.get(i) == j and best_below.get(j) == i)
+        for i, j in sorted(chosen)
     ]  # fmt: skip
-    confident = [m for m in matches if m.score >= CONFIDENT]
+    confident = [m for m in matches if m.confident]
     gaps = [t for t in higher_tasks if not any(m.higher is t for m in confident)]
     local = [t for t in lower_tasks if not any(m.lower is t for m in confident)]
     return PairReport(lower, higher, matches, gaps, local)
@@ -147,16 +161,47 @@ def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
     return sum(v * b.get(gram, 0.0) for gram, v in a.items())
 
 
-def _evidence(a: TaskInfo, va: dict[str, float], b: TaskInfo, vb: dict[str, float]) -> str:
+def _evidence(a: TaskInfo, va: dict[str, float], b: TaskInfo, vb: dict[str, float], idf: dict[str, float]) -> str:
     parts = []
-    shared = sorted(a.entities & b.entities)
-    if shared:
-        names = [a.entity_labels.get(e) or b.entity_labels.get(e) or e for e in shared]
+    shared = sorted(a.entities & b.entities, key=lambda e: (a.entity_labels.get(e) or b.entity_labels.get(e) or e))
+    names = [a.entity_labels.get(e) or b.entity_labels.get(e) or e for e in shared]
+    if names:
         parts.append("共同提及 shared mentions: " + "、".join(names))
-    words = sorted(set(va) & set(vb), key=lambda g: -(va[g] * vb[g]))[:6]
-    if words:
-        parts.append("相近表述 shared wording: " + "、".join(words))
+    phrases = [p for p in shared_phrases(f"{a.title}。{a.text}", f"{b.title}。{b.text}", idf)
+               if not any(p in name for name in names)][:EVIDENCE_PHRASES]  # fmt: skip
+    if phrases:
+        parts.append("相近表述 shared wording: " + "、".join(phrases))
     return "; ".join(parts) or "无明显共同点 nothing in common"
+
+
+EVIDENCE_PHRASES = 5
+
+
+def shared_phrases(a: str, b: str, idf: dict[str, float]) -> list[str]:
+    """The longest pieces of wording two texts share (2 characters or more, within one clause),
+    the most telling first: by the summed IDF of their bigrams, the genre's stock words left out."""
+    found: dict[str, float] = {}
+    for piece in _NOT_TEXT.split(a):
+        i = 0
+        while i < len(piece) - 1:
+            j = i + 2
+            if piece[i:j] not in b:
+                i += 1
+                continue
+            while j < len(piece) and piece[i : j + 1] in b:
+                j += 1
+            phrase = piece[i:j]
+            grams = [phrase[k : k + 2] for k in range(len(phrase) - 1)]
+            weight = sum(idf.get(g, 0.0) for g in grams if g not in STOP_BIGRAMS)
+            if weight > 0:
+                found[phrase] = weight
+            i = j
+    ranked = sorted(found, key=lambda p: (-found[p], p))
+    kept: list[str] = []
+    for phrase in ranked:  # a phrase inside one already kept adds nothing
+        if not any(phrase in other for other in kept):
+            kept.append(phrase)
+    return kept
 
 
 def _triples(report: PairReport) -> list[ox.Triple]:
@@ -175,16 +220,42 @@ def _triples(report: PairReport) -> list[ox.Triple]:
             ox.Triple(subject, node(PK + "score"), ox.Literal(f"{match.score:.3f}", datatype=decimal)),
             ox.Triple(subject, node(PK + "evidence"), ox.Literal(match.evidence, language="zh")),
         ]
-        if match.score >= CONFIDENT:
+        if match.confident:
             out.append(ox.Triple(node(match.lower.iri), node(PK + "alignedWith"), node(match.higher.iri)))
     return out
 
 
-def _plans(store: PlanStore) -> dict[str, int]:
+def _plans(store: PlanStore) -> dict[str, tuple[int, str | None]]:
+    """Every plan built from a document that has tasks: its level's rank and its region."""
     rows = store.select(
-        "SELECT DISTINCT ?plan ?level WHERE { ?plan a pk:Plan ; pk:level ?level FILTER EXISTS { ?t pk:plan ?plan } }"
+        """SELECT DISTINCT ?plan ?level ?region WHERE {
+             ?plan a pk:Plan ; pk:level ?level FILTER EXISTS { ?t pk:plan ?plan }
+             OPTIONAL { ?plan pk:region ?region }
+           } ORDER BY ?plan ?region"""
     )
-    return {r["plan"]: LEVEL_RANK[r["level"]] for r in rows if r["level"] in LEVEL_RANK}
+    plans: dict[str, tuple[int, str | None]] = {}
+    for r in rows:
+        if r["level"] in LEVEL_RANK and r["plan"] not in plans:
+            plans[r["plan"]] = (LEVEL_RANK[r["level"]], r["region"])
+    return plans
+
+
+def _regions_within(store: PlanStore) -> dict[str, set[str]]:
+    """Every region the registry places within another: region → the regions it lies within."""
+    within: dict[str, set[str]] = {}
+    for r in store.select("SELECT DISTINCT ?r ?up WHERE { ?r pk:partOfRegion+ ?up }"):
+        within.setdefault(r["r"], set()).add(r["up"])
+    return within
+
+
+def _may_carry_out(lower_region: str | None, higher_region: str | None, within: dict[str, set[str]]) -> bool:
+    """False only where both regions are known and the lower plan's lies outside the higher plan's."""
+    if not lower_region or not higher_region or lower_region == higher_region:
+        return True
+    known = set(within) | {up for ups in within.values() for up in ups}
+    if lower_region not in known or higher_region not in known:
+        return True
+    return higher_region in within.get(lower_region, set())
 
 
 def _tasks(store: PlanStore) -> dict[str, list[TaskInfo]]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 from plankg.kg.sparql import bind_values
-from plankg.kg.store import PREFIXES, PlanStore
+from plankg.kg.store import PREFIXES, PlanStore, ReadSide
 
 TIMEOUT_SECONDS = 60
 USER_AGENT = "plankg"
@@ -56,7 +56,7 @@ def remote_query(endpoint: str, sparql: str, bindings: Mapping[str, ox.NamedNode
         raise RemoteError(f"{endpoint} answered with something that is not SPARQL results: {exc}") from exc
 
 
-class RemoteStore:
+class RemoteStore(ReadSide):
     """A remote endpoint with the read side of PlanStore (query, select, ask), so what reads a
     store (questions, views, checks of results) reads a remote server the same way."""
 
@@ -66,14 +66,6 @@ class RemoteStore:
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):
         return remote_query(self.endpoint, sparql, bindings)
-
-    def ask(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> bool:
-        return bool(self.query(sparql, bindings))
-
-    def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict]:
-        solutions = self.query(sparql, bindings)
-        names = [v.value for v in solutions.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,24 @@ class PlanInfo:
     title: str
 
 
-class PlanStore:
+class ReadSide:
+    """ask() and select() over a query() that answers with pyoxigraph's result types; shared by the
+    embedded store and a remote endpoint, so what reads one reads the other."""
+
+    def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):
+        raise NotImplementedError
+
+    def ask(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> bool:
+        return bool(self.query(sparql, bindings))
+
+    def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict]:
+        """Rows as dicts of plain Python values (str for IRIs and literals)."""
+        solutions = self.query(sparql, bindings)
+        names = [v.value for v in solutions.variables]
+        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
+
+
+class PlanStore(ReadSide):
     """A pyoxigraph store holding plans, the ontology and the registries.
 
     A plan built from a document carries pk:sourceFile; plans that are only cited, or described
@@ -155,15 +172,6 @@ class PlanStore:
 
     def query(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None):
         return self.store.query(bind_values(sparql, bindings or {}), use_default_graph_as_union=True, prefixes=PREFIXES)
-
-    def ask(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> bool:
-        return bool(self.query(sparql, bindings))
-
-    def select(self, sparql: str, bindings: Mapping[str, ox.NamedNode | ox.Literal] | None = None) -> list[dict]:
-        """Rows as dicts of plain Python values (str for IRIs and literals)."""
-        solutions = self.query(sparql, bindings)
-        names = [v.value for v in solutions.variables]
-        return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
 
     def plans(self) -> list[PlanInfo]:
         rows = self.select(
