@@ -14,9 +14,12 @@ def test_generated_module_matches_the_ontology():
 
 
 def test_vocabulary_terms_of_the_contract_are_there():
-    for name in ("Plan", "Chapter", "Section", "Task", "Unit", "Platform", "Technology", "Initiative", "Region",
-                 "leadUnit", "cooperatingUnit", "responsibleUnit", "involvedUnit", "involvedIn", "touchesPlatform",
-                 "mentionsPlatform", "deadline", "deadlineText", "level", "cites", "alignedWith", "Alignment"):  # fmt: skip
+    names = (
+        "Plan", "Chapter", "Section", "Task", "Unit", "Platform", "Technology", "Initiative", "Region",
+        "leadUnit", "cooperatingUnit", "responsibleUnit", "involvedUnit", "involvedIn", "touchesPlatform",
+        "mentionsPlatform", "deadline", "deadlineText", "level", "cites", "alignedWith", "Alignment",
+    )  # fmt: skip
+    for name in names:
         assert str(getattr(PK, name)) == "https://w3id.org/plankg/ontology#" + name
 
 
