@@ -26,6 +26,7 @@ DCT_TITLE = NamedNode("http://purl.org/dc/terms/title")
 PROV_DERIVED = NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_DATE, XSD_INTEGER = NamedNode(XSD + "date"), NamedNode(XSD + "integer")
+XSD_DECIMAL = NamedNode(XSD + "decimal")
 ROLE_PROPERTY = {"lead": "leadUnit", "cooperating": "cooperatingUnit", "responsible": "responsibleUnit"}
 LEVELS = {"national": "National", "provincial": "Provincial", "municipal": "Municipal", "county": "County"}
 _TERMS: dict[str, NamedNode] = {}
@@ -174,6 +175,7 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
                            ("Initiative", "mentionsInitiative"), ("Region", "mentionsRegion")):  # fmt: skip
             for target in sorted(extraction.mentions.get(task.ordinal, {}).get(kind, ())):
                 add(Triple(subject, pk(prop), NamedNode(target)))
+    coordination_triples(plan, extraction, plan_node, node, add)
     for cited in extraction.cited:
         cited_node = NamedNode(cited.iri)
         add(Triple(plan_node, pk("cites"), cited_node))
@@ -195,6 +197,46 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         if platform.level:
             add(Triple(platform_node, pk("level"), pk(LEVELS[platform.level])))
     return ids, out
+
+
+WEIGHTS = {"lead": 2, "cooperating": 1, "responsible": 1.5}  # leading costs twice as much as cooperating
+
+
+def coordination_triples(plan: Plan, extraction: Extraction, plan_node: NamedNode, node, add) -> None:
+    """Each unit's load and each pair of units' shared tasks, counted once here at build time: the
+    self-join over involved units takes seconds per query on a large store (see benchmarks/)."""
+    roles: dict[str, dict[str, set[int]]] = {}
+    involved: dict[int, set[str]] = {}
+    for task in plan.tasks:
+        for assignment in task.assignments:
+            unit = extraction.units[assignment.name].iri
+            roles.setdefault(unit, {r: set() for r in WEIGHTS})[assignment.role].add(task.ordinal)
+            involved.setdefault(task.ordinal, set()).add(unit)
+    for unit, by_role in sorted(roles.items()):
+        subject = node("load", short_hash(unit))
+        weighted = sum(WEIGHTS[role] * len(tasks) for role, tasks in by_role.items())
+        add(Triple(subject, RDF_TYPE, pk("UnitLoad")))
+        add(Triple(subject, pk("forPlan"), plan_node))
+        add(Triple(subject, pk("loadOf"), NamedNode(unit)))
+        add(Triple(subject, pk("leadCount"), integer(len(by_role["lead"]))))
+        add(Triple(subject, pk("cooperatingCount"), integer(len(by_role["cooperating"]))))
+        add(Triple(subject, pk("responsibleCount"), integer(len(by_role["responsible"]))))
+        add(Triple(subject, pk("taskCount"), integer(len(set().union(*by_role.values())))))
+        text = str(int(weighted)) if float(weighted).is_integer() else str(weighted)
+        add(Triple(subject, pk("weightedLoad"), Literal(text, datatype=XSD_DECIMAL)))
+    shared: dict[tuple[str, str], int] = {}
+    for units in involved.values():
+        ordered = sorted(units)
+        for i, unit_a in enumerate(ordered):
+            for unit_b in ordered[i + 1 :]:
+                shared[(unit_a, unit_b)] = shared.get((unit_a, unit_b), 0) + 1
+    for (unit_a, unit_b), count in sorted(shared.items()):
+        subject = node("pair", short_hash(unit_a + " " + unit_b))
+        add(Triple(subject, RDF_TYPE, pk("CoordinationPair")))
+        add(Triple(subject, pk("forPlan"), plan_node))
+        add(Triple(subject, pk("unitA"), NamedNode(unit_a)))
+        add(Triple(subject, pk("unitB"), NamedNode(unit_b)))
+        add(Triple(subject, pk("sharedTasks"), integer(count)))
 
 
 def plan_region(plan: Plan, extraction: Extraction, add) -> NamedNode | None:

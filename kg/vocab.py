@@ -15,6 +15,7 @@ class PK(DefinedNamespace):
     Assignment: URIRef
     Chapter: URIRef
     Collective: URIRef
+    CoordinationPair: URIRef
     County: URIRef
     DevelopmentZone: URIRef
     GovernmentDepartment: URIRef
@@ -34,6 +35,7 @@ class PK(DefinedNamespace):
     Task: URIRef
     Technology: URIRef
     Unit: URIRef
+    UnitLoad: URIRef
     VerticallyManaged: URIRef
     addressee: URIRef
     alignedWith: URIRef
@@ -42,12 +44,14 @@ class PK(DefinedNamespace):
     checksum: URIRef
     cites: URIRef
     collectiveOf: URIRef
+    cooperatingCount: URIRef
     cooperatingUnit: URIRef
     deadline: URIRef
     deadlineText: URIRef
     encoding: URIRef
     end: URIRef
     evidence: URIRef
+    forPlan: URIRef
     fromTask: URIRef
     fullName: URIRef
     genre: URIRef
@@ -55,9 +59,11 @@ class PK(DefinedNamespace):
     involvedIn: URIRef
     involvedUnit: URIRef
     issued: URIRef
+    leadCount: URIRef
     leadUnit: URIRef
     level: URIRef
     loadInProgress: URIRef
+    loadOf: URIRef
     mentionsInitiative: URIRef
     mentionsPlatform: URIRef
     mentionsRegion: URIRef
@@ -70,19 +76,25 @@ class PK(DefinedNamespace):
     publicity: URIRef
     region: URIRef
     reliesOnPlatform: URIRef
+    responsibleCount: URIRef
     responsibleUnit: URIRef
     role: URIRef
     score: URIRef
     section: URIRef
+    sharedTasks: URIRef
     sourceFile: URIRef
     sourceFormat: URIRef
     sourceLine: URIRef
     sourceText: URIRef
     start: URIRef
     task: URIRef
+    taskCount: URIRef
     text: URIRef
     toTask: URIRef
     touchesPlatform: URIRef
     unit: URIRef
+    unitA: URIRef
+    unitB: URIRef
     upwardReference: URIRef
+    weightedLoad: URIRef
     year: URIRef
