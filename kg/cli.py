@@ -75,11 +75,12 @@ def open_remote(endpoint: str):
 
 
 def open_store(path: Path | None, *, seed: bool = True) -> PlanStore:
-    from plankg.kg.pipeline import ensure_seeded
-
     store = PlanStore(path or default_store_path())
-    if seed and ensure_seeded(store):
-        err.print(f"[dim]The store {store.path} was empty: built the bundled seed plan into it.[/]")
+    if seed and store.is_empty():  # the building machinery is imported only when it is needed
+        from plankg.kg.pipeline import ensure_seeded
+
+        if ensure_seeded(store):
+            err.print(f"[dim]The store {store.path} was empty: built the bundled seed plan into it.[/]")
     return store
 
 

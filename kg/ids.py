@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pypinyin import lazy_pinyin
-
 PKID = "https://w3id.org/plankg/id/"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -16,6 +14,8 @@ def slug(name: str, max_len: int = 48) -> str:
 
     Long names are cut and given a short hash so that two long names sharing a prefix stay apart.
     """
+    from pypinyin import lazy_pinyin  # its dictionaries take 0.25 s to load: only when an id is made
+
     words = lazy_pinyin(name, errors=lambda chars: [chars])
     text = _NON_SLUG.sub("-", "-".join(words).lower()).strip("-")
     if not text:
