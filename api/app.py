@@ -18,7 +18,7 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html, get_swagge
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.staticfiles import StaticFiles
 from plankg.api.engine import Engine, EngineError
-from plankg.api.routes import ask, ld, pages, rest, sparql
+from plankg.api.routes import ask, checks, ld, ontology_doc, pages, rest, sparql, viz
 from plankg.api.settings import Settings
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,6 +32,9 @@ ROUTERS = [
     ld.router,
     pages.router,
     ask.router,
+    checks.router,
+    ontology_doc.router,
+    viz.router,
 ]
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -41,6 +44,8 @@ plankg serves Chinese government work plans as a knowledge graph.
 - **/sparql**: SPARQL 1.1 Protocol (query by GET or POST; results by content negotiation).
 - **/api/...**: canned queries with .json and .csv twins, units, platforms, tasks, coordination.
 - **/id/...**: every IRI under https://w3id.org/plankg/id/ as HTML, Turtle or JSON-LD.
+- **/viz/...**: the network views (coordination, platform, unit, plan) and the charts (matrix, load).
+- **/exports/...**: the responsibility table (xlsx), the coordination network (GraphML, GEXF), the matrix (CSV).
 
 Every query has a time limit (503 when exceeded) and a row cap (header `X-Plankg-Truncated`).
 """

@@ -311,6 +311,12 @@ class Engine:
         self._stopping = False
         self.store_path: Path | None = None
 
+    @property
+    def generation(self) -> int:
+        """Which graph is served: 0 at start, one more after each update. The graph is read-only in
+        between, so anything computed from it may be kept until this changes."""
+        return self._generation
+
     # ---- life cycle ----
 
     async def start(self) -> None:
@@ -423,9 +429,12 @@ class Engine:
         *,
         formats: tuple[str | None, str | None] = DEFAULT_FORMATS,
         dataset: tuple[Sequence[str], Sequence[str]] | None = None,
+        row_cap: int | None = None,
     ) -> Result:
         """Run a query in a worker. `formats`: (format for SELECT/ASK, format for CONSTRUCT/DESCRIBE),
-        short names of plankg.api.results; None where that kind of answer is not acceptable."""
+        short names of plankg.api.results; None where that kind of answer is not acceptable.
+        `row_cap`: for the service's own queries only (the views' reads, api/rows.py), a cap of their
+        own in place of the settings' one, which is meant for clients; never taken from a request."""
         if self._idle is None:
             raise EngineUnavailable("the query engine has not started")
         if uses_service(sparql):
@@ -434,7 +443,7 @@ class Engine:
             sparql,
             {name: str(term) for name, term in (bindings or {}).items()},
             tuple(formats),
-            self.settings.row_cap,
+            self.settings.row_cap if row_cap is None else max(1, int(row_cap)),
             (list(dataset[0]), list(dataset[1])) if dataset else None,
         )
         worker = await self._acquire()

@@ -9,31 +9,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from plankg.api.deps import EngineDep
+from plankg.api.rows import EngineRows
 from plankg.kg.ask import Gazetteer, plan_answer
 
 router = APIRouter(prefix="/api")
 MAX_QUESTION = 500
 
 
-class _EngineRows:
-    """The read side Gazetteer.from_store needs (select), over the engine, for use from a thread."""
-
-    def __init__(self, engine, loop: asyncio.AbstractEventLoop) -> None:
-        self.engine = engine
-        self.loop = loop
-
-    def select(self, sparql: str, bindings=None) -> list[dict]:
-        running = self.engine.query(sparql, bindings, formats=("json", None))
-        future = asyncio.run_coroutine_threadsafe(running, self.loop)
-        document = json.loads(future.result().data)
-        names = document["head"]["vars"]
-        return [{n: row[n]["value"] if n in row else None for n in names} for row in document["results"]["bindings"]]
-
-
 async def gazetteer(request: Request, engine) -> Gazetteer:
     """Every name a question may use, read from the graph once per generation of the graph."""
     state = request.app.state
-    generation = getattr(engine, "_generation", 0)
+    generation = engine.generation
     cached = getattr(state, "gazetteer", None)
     if cached is not None and cached[0] == generation:
         return cached[1]
@@ -41,7 +27,7 @@ async def gazetteer(request: Request, engine) -> Gazetteer:
     async with lock:
         cached = getattr(state, "gazetteer", None)
         if cached is None or cached[0] != generation:
-            rows = _EngineRows(engine, asyncio.get_running_loop())
+            rows = EngineRows(engine, asyncio.get_running_loop())
             state.gazetteer = (generation, await asyncio.to_thread(Gazetteer.from_store, rows))
     return state.gazetteer[1]
 

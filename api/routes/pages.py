@@ -19,6 +19,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from plankg.api import graph
 from plankg.api.deps import EngineDep
+from plankg.api.viewlinks import DOWNLOADS, VIEW_LINKS, viz_href, viz_plan_href
 from plankg.kg.store import PREFIXES
 
 from plankg import __version__
@@ -57,7 +58,9 @@ def _environment() -> jinja2.Environment:
     env.filters["compact"] = graph.compact
     env.filters["page_of"] = graph.page_of
     env.filters["zh_number"] = zh_number
-    env.globals.update(version=__version__, kind_names=KIND_NAMES, role_names=ROLE_NAMES)
+    env.filters["viz_plan"] = viz_plan_href
+    env.globals.update(version=__version__, kind_names=KIND_NAMES, role_names=ROLE_NAMES, view_links=VIEW_LINKS,
+                       downloads=DOWNLOADS)
     return env
 
 
@@ -134,7 +137,8 @@ async def coordination_page(request: Request, engine: EngineDep) -> HTMLResponse
         "title": "单位协同", "pairs": data["pairs"][:200], "load": data["load"], "pair_count": len(data["pairs"]),
         "twins": [{"label": "JSON (API)", "href": "/api/coordination"},
                   {"label": "CSV 协同矩阵", "href": "/api/queries/coordination_matrix.csv"},
-                  {"label": "CSV 协调负荷", "href": "/api/queries/coordination_load.csv"}],
+                  {"label": "CSV 协调负荷", "href": "/api/queries/coordination_load.csv"},
+                  *({"label": d["label"], "href": d["href"]} for d in DOWNLOADS)],
     })
 
 
@@ -212,14 +216,18 @@ async def resource_page(request: Request, engine, node: ox.NamedNode) -> HTMLRes
         unit = await graph.unit(engine, node)
         if unit is not None:
             twins, alternates = twins_for(ident, f"/api/units/{ident}")
+            view = None
+            if unit["lead"] or unit["cooperating"] or unit["responsible"]:  # the view draws units with tasks
+                view = await _view_href(engine, "unit", node, unit["name"], ident)
             return render(request, "unit.html", {"title": unit["name"], "unit": unit, "twins": twins,
-                                                 "alternates": alternates})
+                                                 "alternates": alternates, "view": view})
     if kind == "platform":
         platform = await graph.platform(engine, node)
         if platform is not None:
             twins, alternates = twins_for(ident, f"/api/platforms/{ident}")
+            view = await _view_href(engine, "platform", node, platform["name"], ident)
             return render(request, "platform.html", {"title": platform["name"], "platform": platform,
-                                                     "twins": twins, "alternates": alternates})
+                                                     "twins": twins, "alternates": alternates, "view": view})
     if kind == "task":
         task = await graph.task(engine, node)
         if task is not None:
@@ -240,6 +248,25 @@ async def resource_page(request: Request, engine, node: ox.NamedNode) -> HTMLRes
     twins, alternates = twins_for(ident)
     return render(request, "resource.html", {"title": described["name"], "resource": described, "kind": kind,
                                              "twins": twins, "alternates": alternates})
+
+
+# Another unit (one with tasks: those the view knows) or platform called by the same name.
+_NAME_SHARED = {
+    "unit": """SELECT ?other WHERE { ?task pk:involvedUnit ?other . ?other skos:prefLabel|rdfs:label ?label
+                 FILTER(STR(?label) = ?name && ?other != ?self) } LIMIT 1""",
+    "platform": """SELECT ?other WHERE { ?other a pk:Platform ; skos:prefLabel|rdfs:label ?label
+                     FILTER(STR(?label) = ?name && ?other != ?self) } LIMIT 1""",
+}
+
+
+async def _view_href(engine, kind: str, node: ox.NamedNode, name: str, ident: str | None) -> str | None:
+    """/viz/unit/<its name>, or, when another unit has that name too, /viz/unit/<its pkid path>, which
+    the view resolves exactly (by name it would draw the namesake with the most tasks)."""
+    if not name and not ident:
+        return None
+    if ident and (not name or await graph.select(engine, _NAME_SHARED[kind], {"name": ox.Literal(name), "self": node})):
+        return viz_href(kind, ident)
+    return viz_href(kind, name)
 
 
 async def _chapter_page(request: Request, engine, node: ox.NamedNode, ident: str | None) -> HTMLResponse | None:
