@@ -6,6 +6,7 @@ and add it to ROUTERS below: that is the whole change.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -64,6 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = Engine(settings)
         await engine.start()
         app.state.engine = engine
+        # the coordination matrix is read once now, in the background, so /api/coordination answers at once
+        warm = asyncio.create_task(rest.coordination_data(engine))
+        warm.add_done_callback(lambda task: task.cancelled() or task.exception())
         log.info("plankg: %d triples in memory, %d query workers", engine.stats.triples, settings.workers)
         try:
             yield

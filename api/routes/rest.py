@@ -7,6 +7,7 @@ Ids in paths are the IRI's path after https://w3id.org/plankg/id/, e.g.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -197,7 +198,30 @@ async def get_task(
 async def coordination(
     engine: EngineDep,
     min_shared: Annotated[int, Query(ge=1, le=1000, description="Only pairs sharing at least this many tasks")] = 1,
+    limit: Annotated[int, Query(ge=1, le=1_000_000, description="At most this many pairs and units")] = 1000,
 ) -> dict:
+    pairs, load, truncated = await coordination_data(engine)
+    shown = [p for p in pairs if p["shared_tasks"] >= min_shared][:limit]
+    return {"pairs": shown, "load": load[:limit], "truncated": truncated}
+
+
+async def coordination_data(engine) -> tuple[list[dict], list[dict], bool]:
+    """Every pair and every unit's load, most first, read once per generation of the graph: the counts
+    are made when plans are built (pk:CoordinationPair, pk:UnitLoad), and the service keeps the answer
+    (the graph only changes with an update), so this answers in milliseconds at any size."""
+    generation = getattr(engine, "generation", 0)
+    cached = getattr(engine, "_coordination_cache", None)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    lock = engine.__dict__.setdefault("_coordination_lock", asyncio.Lock())
+    async with lock:
+        cached = getattr(engine, "_coordination_cache", None)
+        if cached is None or cached[0] != generation:
+            engine._coordination_cache = (generation, await _read_coordination(engine))
+    return engine._coordination_cache[1]
+
+
+async def _read_coordination(engine) -> tuple[list[dict], list[dict], bool]:
     queries = load_queries()
     _, pair_rows, cut_pairs = await graph.select_raw(engine, queries["coordination_matrix"].sparql)
     _, load_rows, cut_load = await graph.select_raw(engine, queries["coordination_load"].sparql)
@@ -213,9 +237,8 @@ async def coordination(
             "shared_tasks": value(r, "sharedTasks"),
         }
         for r in pair_rows
-        if (value(r, "sharedTasks") or 0) >= min_shared
     ]
-    pairs.sort(key=lambda p: -p["shared_tasks"])
+    pairs.sort(key=lambda p: -(p["shared_tasks"] or 0))
     load = [
         {
             "plan": ref(value(r, "plan"), value(r, "planTitle")),
@@ -225,7 +248,8 @@ async def coordination(
         }
         for r in load_rows
     ]
-    return {"pairs": pairs, "load": load, "truncated": cut_pairs or cut_load}
+    load.sort(key=lambda u: -u["weighted_load"])
+    return pairs, load, cut_pairs or cut_load
 
 
 @router.get("/search", response_model=list[SearchHit], tags=["graph"],
