@@ -15,10 +15,11 @@
   function show(data) {
     answer.textContent = "";
     if (data.results && (data.results.results || typeof data.results.boolean === "boolean")) {
+      if (data.title) say(data.title, "answer-title");
       var holder = document.createElement("div");
       answer.appendChild(holder);
-      var rows = plankgTable.render(holder, data.results);
-      say(rows + " 行", "meta");
+      var rows = plankgTable.render(holder, data.results, { readable: true });
+      say(rows + " 行" + (data.why ? " · " + data.why : ""), "meta");
     }
     ["suggestions", "closest", "did_you_mean"].forEach(function (key) {
       if (Array.isArray(data[key]) && data[key].length) {
