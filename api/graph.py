@@ -192,9 +192,10 @@ SELECT ?plan ?task ?number ?title ?chapter ?section ?sectionTitle ?deadline ?dea
   OPTIONAL {{ ?task pk:deadline ?deadline }}
   OPTIONAL {{ ?task pk:deadlineText ?deadlineText }}
   OPTIONAL {{ ?task pk:start ?start }}
-  OPTIONAL {{ ?task pk:leadUnit ?lead {name_of("lead")} }}
+  OPTIONAL {{ ?task pk:leadUnit ?lead {name_of("lead")}
+             OPTIONAL {{ ?assignment pk:task ?task ; pk:unit ?lead ; pk:role pk:leadUnit ; pk:start ?leadAt }} }}
 }}
-ORDER BY ?plan ?start ?number ?task
+ORDER BY ?plan ?start ?number ?task ?leadAt
 """
 
 
