@@ -18,6 +18,8 @@ from pathlib import Path
 from plankg.kg.errors import PlanError
 
 MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kilobytes; refuse what cannot be one
+MAX_DOCX_XML_BYTES = 50 * 1024 * 1024  # uncompressed XML in a .docx (a zip bomb unpacks to gigabytes)
+MAX_HTML_TAGS = 100_000  # a government web page has a few thousand; parsing takes ~30 µs a tag
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
 DOCX_SUFFIXES = {".docx"}
@@ -120,11 +122,25 @@ def docx_text(data: bytes, name: str) -> str:
     import docx
 
     try:
-        document = docx.Document(io.BytesIO(data))
-        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        xml_bytes = _docx_xml_bytes(data)
+        if xml_bytes <= MAX_DOCX_XML_BYTES:  # checked before python-docx unpacks and parses it all
+            document = docx.Document(io.BytesIO(data))
+            return "\n".join(paragraph.text for paragraph in document.paragraphs)
     except Exception as exc:  # a damaged file fails anywhere inside zipfile, zlib, lxml or python-docx
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise PlanError(name, None, f"is not a readable .docx file ({detail})") from exc
+    raise PlanError(name, None, f"unpacks to {xml_bytes / 1e6:,.0f} MB of XML; a .docx plan unpacks to under "
+                    f"{MAX_DOCX_XML_BYTES >> 20} MB")  # fmt: skip
+
+
+def _docx_xml_bytes(data: bytes) -> int:
+    """The uncompressed size of the XML parts of a .docx, as its zip directory declares them (zipfile
+    never unpacks more than the declared size of a part)."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return sum(info.file_size for info in archive.infolist() if info.filename.lower().endswith((".xml", ".rels")))
 
 
 # Containers that hold the article on Chinese government sites, most specific first.
@@ -149,6 +165,9 @@ def html_text(data: bytes, name: str) -> tuple[str, str]:
     """The article of a government web page as text, one block per line."""
     from bs4 import BeautifulSoup
 
+    tags = data.count(b"<") - data.count(b"</")  # opening tags, at most: counted before parsing them all
+    if tags > MAX_HTML_TAGS:
+        raise PlanError(name, None, f"holds {tags:,} HTML tags; a plan's web page has at most {MAX_HTML_TAGS:,}")
     soup = BeautifulSoup(data, "lxml")
     encoding = soup.original_encoding or "utf-8"
     for tag in soup(DROP_TAGS):
@@ -187,24 +206,29 @@ def block_lines(node) -> list[str]:
     lines: list[str] = []
     current: list[str] = []
 
-    def walk(element) -> None:
-        for child in element.children:
-            if isinstance(child, NavigableString):
-                current.append(str(child))
-            elif child.name in BLOCK_TAGS:
-                flush()
-                walk(child)
-                flush()
-            else:
-                walk(child)
-
     def flush() -> None:
         text = re.sub(r"[ \t\r\n\u00a0]+", " ", "".join(current)).strip()
         if text:
             lines.append(text)
         current.clear()
 
-    walk(node)
+    # depth first without recursion (a page may nest tags thousands deep): a block tag ends the
+    # line before it and the line it holds
+    stack = [(iter(node.children), False)]
+    while stack:
+        children, in_block = stack[-1]
+        child = next(children, None)
+        if child is None:
+            stack.pop()
+            if in_block:
+                flush()
+        elif isinstance(child, NavigableString):
+            current.append(str(child))
+        else:
+            block = child.name in BLOCK_TAGS
+            if block:
+                flush()
+            stack.append((iter(child.children), block))
     flush()
     return lines
 

@@ -124,41 +124,45 @@ class Registry:
 
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
-    """Read every registry file in ontology/ (with rdflib) into gazetteers."""
-    import rdflib
+    """Read every registry file in ontology/ into gazetteers (parsed by the engine: rdflib's Turtle
+    parser took half a second a build, in every worker process)."""
+    import pyoxigraph as ox
 
-    graph = rdflib.Graph()
+    store = ox.Store()
     for path in ttl_files():
-        graph.parse(path, format="turtle")
-    return registry_from_graph(graph)
+        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    return registry_from_store(store)
 
 
-def registry_from_graph(graph) -> Registry:
-    import rdflib
+def registry_from_store(store) -> Registry:
+    """Gazetteers from a pyoxigraph store holding the ontology and the registries."""
+    import pyoxigraph as ox
 
-    rdf_type = rdflib.RDF.type
+    def objects(subject, predicate: str) -> list:
+        return [q.object for q in store.quads_for_pattern(subject, ox.NamedNode(predicate), None)]
+
+    zh_tags = ("zh", "zh-hans", "zh-cn", "zh-hant", None)
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
     registry = Registry()
-    kinds = {rdflib.URIRef(PK + kind): kind for kind in KINDS}
-    pref, alt, label = (rdflib.URIRef(SKOS + "prefLabel"), rdflib.URIRef(SKOS + "altLabel"),
-                        rdflib.URIRef(RDFS + "label"))  # fmt: skip
-    region_p, level_p = rdflib.URIRef(PK + "region"), rdflib.URIRef(PK + "level")
-    for class_iri, kind in kinds.items():
-        for subject in graph.subjects(rdf_type, class_iri):
-            names = [o for p in (pref, alt, label) for o in graph.objects(subject, p)]
-            zh = [str(n) for n in names if getattr(n, "language", None) in ("zh", "zh-hans", "zh-cn", "zh-hant", None)]
-            prefs = [str(o) for o in graph.objects(subject, pref) if getattr(o, "language", None) in ("zh", None)]
+    for kind in KINDS:
+        subjects = {q.subject for q in store.quads_for_pattern(None, rdf_type, ox.NamedNode(PK + kind))}
+        for subject in sorted(subjects, key=str):
+            names = [o for p in (SKOS + "prefLabel", SKOS + "altLabel", RDFS + "label") for o in objects(subject, p)]
+            zh = [n.value for n in names if isinstance(n, ox.Literal) and n.language in zh_tags]
+            prefs = [o.value for o in objects(subject, SKOS + "prefLabel")
+                     if isinstance(o, ox.Literal) and o.language in ("zh", None)]  # fmt: skip
             if not zh:
                 continue
-            region = next(iter(graph.objects(subject, region_p)), None)
-            level = next(iter(graph.objects(subject, level_p)), None)
-            entry = Entry(str(subject), kind, prefs[0] if prefs else zh[0],
-                          str(region) if region else None, str(level) if level else None)  # fmt: skip
+            region = next(iter(objects(subject, PK + "region")), None)
+            level = next(iter(objects(subject, PK + "level")), None)
+            entry = Entry(subject.value, kind, prefs[0] if prefs else zh[0],
+                          region.value if region else None, level.value if level else None)  # fmt: skip
             registry.entries[entry.iri] = entry
             for name in zh:
                 registry.labels.setdefault(kind, {}).setdefault(name_key(name), set()).add(entry.iri)
             if kind == "Plan":
-                for identifier in graph.objects(subject, rdflib.URIRef(PK + "identifier")):
-                    registry.identifiers[str(identifier)] = entry.iri
+                for identifier in objects(subject, PK + "identifier"):
+                    registry.identifiers[identifier.value] = entry.iri
             if kind == "Region":
                 for name in zh:
                     registry.region_names[name_key(name)] = entry.iri

@@ -2,9 +2,9 @@
 `plankg link` found) and the page /links (city tasks beside the provincial tasks they carry out).
 
 The service holds the graph in its query workers and keeps no store open, so /api/check runs
-kg/check.py on the on-disk store the service was started from, opened read-only (Oxigraph's
-read-only mode takes no lock: `plankg build` may write meanwhile, and the report is of the store as
-it is then). The report is kept until the store's files change.
+kg/check.py on the on-disk store the service was started from, copied into memory through
+Oxigraph's read-only mode (which takes no lock: `plankg build` may write meanwhile, and the report
+is of the store as it is then). The report is kept until the store's files change.
 """
 
 from __future__ import annotations
@@ -69,23 +69,41 @@ def _fingerprint(path: Path) -> tuple:
         return ()
 
 
-def run_check(path: Path) -> dict[str, Any]:
-    """The check report of the store at `path`, opened read-only."""
+def snapshot(path: Path, attempts: int = 5):
+    """A copy in memory of the store at `path`, read through Oxigraph's read-only mode.
+
+    Read-only mode takes no lock, so a writer may be compacting meanwhile and remove a file the
+    reader was about to open ("Corruption: ... No such file"): the copy is taken at once, and
+    taken again on such an error."""
+    import time
+
     import pyoxigraph as ox
+
+    last: Exception | None = None
+    for attempt in range(attempts):
+        try:
+            disk = ox.Store.read_only(str(path))
+            memory = ox.Store()
+            memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+            del disk
+            return memory
+        except (OSError, RuntimeError) as exc:
+            last = exc
+            time.sleep(0.1 * (attempt + 1))
+    message = str(last).strip().splitlines()[0] if last and str(last).strip() else type(last).__name__
+    raise EngineUnavailable(f"the store cannot be read for the check now ({message}); try again")
+
+
+def run_check(path: Path) -> dict[str, Any]:
+    """The check report of the store at `path`."""
     from plankg.kg.check import check_store, load_shapes
     from plankg.kg.store import PlanStore
 
     store = PlanStore(None)
-    try:
-        store.store = ox.Store.read_only(str(path))
-    except OSError as exc:
-        raise EngineUnavailable(f"the store cannot be read for the check: {str(exc).splitlines()[0]}") from exc
-    store.path = path
-    try:
-        violations = check_store(store)
-        plans = [info.title for info in store.plans()]
-    finally:
-        del store
+    store.store = snapshot(path)
+    violations = check_store(store)
+    plans = [info.title for info in store.plans()]
+    del store
     core, sparql_rules = load_shapes()
     rules = _core_rules(core) + [r.rule for r in sparql_rules]
     seen: list[dict] = []
