@@ -99,6 +99,8 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
     notice = plan.notice
     if notice.issued:
         add(Triple(plan_node, pk("issued"), xsd_date(notice.issued)))
+    if notice.identifier:
+        add(Triple(plan_node, pk("identifier"), Literal(notice.identifier)))
     if notice.approved_by:
         add(Triple(plan_node, pk("approvedBy"), zh(notice.approved_by)))
     for addressee in notice.addressees:

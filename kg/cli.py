@@ -444,7 +444,7 @@ def reason(
 @app.command()
 def link(store: StoreOption = None) -> None:
     """Align the tasks of plans of different levels (city → province → nation); list gaps and local tasks."""
-    from plankg.kg.link import CONFIDENT, best_counterparts, link_store
+    from plankg.kg.link import best_counterparts, link_store
     from rich.table import Table
 
     target = open_store(store)
@@ -458,7 +458,7 @@ def link(store: StoreOption = None) -> None:
         table = Table("上级任务 higher task", "最佳对应 best match below", "score", "evidence",
                       title=f"{higher} ← {lower}")  # fmt: skip
         for match in sorted(best_counterparts(report).values(), key=lambda m: -m.score):
-            mark = "" if match.score >= CONFIDENT else " [dim](weak)[/]"
+            mark = "" if match.confident else " [dim](weak)[/]"
             lower_task = f"{match.lower.number} {match.lower.title}{mark}"
             higher_task = f"{match.higher.number} {match.higher.title}"
             table.add_row(higher_task, lower_task, f"{match.score:.2f}", match.evidence)
@@ -484,6 +484,8 @@ def check(
         print(json.dumps([v.as_dict() for v in violations], ensure_ascii=False, indent=2))
     elif violations:
         table = Table("计划 plan", "对象 element", "规则 rule", "问题 problem", show_lines=True)
+        for column in table.columns:
+            column.overflow = "fold"  # Chinese names and messages wrap rather than being cut
         for v in violations:
             table.add_row(v.plan, v.element, f"{v.rule_zh}\n{v.rule_en}", f"{v.message_zh}\n{v.message_en}")
         out.print(table)

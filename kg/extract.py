@@ -21,6 +21,7 @@ ENDS_AS_PLATFORM = re.compile(rf"(?:{PLATFORM_WORDS})$")
 UPWARD = re.compile(
     r"(?:依托|结合|承接使用|承接|按照|根据|对接|接入|融入|落实|与)"
     r"(?:全省|省级|省|国家|全国)[^,，。；;:：]{0,40}?(?:平台|系统|要求|部署|规定|标准|规范|安排|试点)"
+    r"(?:数据共享|互联互通|对接|建设)?"
     r"(?:、[^,，。；;]{2,24}?(?:平台|系统))*"
 )
 UPWARD_PLATFORM = re.compile(r"(?:全省|省级|省|国家|全国)[^,，。；;:：、“”]{2,30}?(?:平台|系统)")
@@ -132,7 +133,9 @@ def issuer_level(identifier: str | None) -> str | None:
         return None
     if identifier.startswith(("国", "中发", "中办", "国办")):
         return "national"
-    if identifier[0] in PROVINCE_ABBREVIATIONS and "府" in identifier.split("〔")[0]:
+    issuer = identifier.split("〔")[0]
+    # 赣府发 / 赣府厅字 / 赣办发: the province's government or party office; 赣市府办字 is 赣州 (a city)
+    if issuer[0] in PROVINCE_ABBREVIATIONS and issuer[1:2] in ("府", "办", "政"):
         return "provincial"
     return None
 

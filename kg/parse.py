@@ -112,6 +112,7 @@ class Notice:
     approved_by: str | None = None
     publicity: str | None = None
     source: str | None = None
+    identifier: str | None = None  # the plan's own 文号, on a line of its own in the notice
 
 
 @dataclass
@@ -189,7 +190,7 @@ def parse_plan(text: str, path: str = "<text>", fallback_title: str | None = Non
         chapters=chapters,
         sections=sections,
         tasks=tasks,
-        citations=citations(text, title),
+        citations=[c for c in citations(text, title) if c.title or c.identifier != notice.identifier],
     )
 
 
@@ -328,6 +329,8 @@ def _notice_and_title(lines: list[_Line], fallback_title: str | None) -> tuple[N
     joined = "".join(line.text for line in notice_lines)  # a 《title》 may wrap over two lines
     quoted = _quoted_title(joined)
     notice.addressees = _addressees(notice_lines)
+    own_number = next((line.text for line in notice_lines if DOC_NUMBER.fullmatch(line.text.strip())), None)
+    notice.identifier = doc_number(own_number) if own_number else None
     if m := APPROVAL.search(joined):
         notice.approved_by = m.group(1)
     title_index, title = _title_line(head, quoted)
