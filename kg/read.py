@@ -10,6 +10,7 @@ traditional characters become simplified; the original form of every character i
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,7 +19,7 @@ from pathlib import Path
 from plankg.kg.errors import PlanError
 
 MAX_BYTES = 20 * 1024 * 1024  # a plan is tens of kilobytes; refuse what cannot be one
-MAX_DOCX_XML_BYTES = 50 * 1024 * 1024  # uncompressed XML in a .docx (a zip bomb unpacks to gigabytes)
+MAX_DOCX_UNPACKED = 50 * 1024 * 1024  # a .docx unpacked: python-docx reads every part (a zip bomb: gigabytes)
 MAX_HTML_TAGS = 100_000  # a government web page has a few thousand; parsing takes ~30 µs a tag
 TEXT_SUFFIXES = {".txt", ".md", ".text", ""}
 HTML_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
@@ -117,30 +118,39 @@ def looks_like_html(text: str) -> bool:
 
 
 def docx_text(data: bytes, name: str) -> str:
-    import io
-
     import docx
 
     try:
-        xml_bytes = _docx_xml_bytes(data)
-        if xml_bytes <= MAX_DOCX_XML_BYTES:  # checked before python-docx unpacks and parses it all
-            document = docx.Document(io.BytesIO(data))
-            return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        if _unpacks_to_more_than(data, MAX_DOCX_UNPACKED):
+            raise PlanError(name, None, f"unpacks to more than {MAX_DOCX_UNPACKED >> 20} MB; a .docx plan unpacks "
+                            "to a few (is it a zip bomb?)")  # fmt: skip
+        document = docx.Document(io.BytesIO(data))  # reads every part whole: checked before
+        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    except PlanError:
+        raise
     except Exception as exc:  # a damaged file fails anywhere inside zipfile, zlib, lxml or python-docx
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise PlanError(name, None, f"is not a readable .docx file ({detail})") from exc
-    raise PlanError(name, None, f"unpacks to {xml_bytes / 1e6:,.0f} MB of XML; a .docx plan unpacks to under "
-                    f"{MAX_DOCX_XML_BYTES >> 20} MB")  # fmt: skip
 
 
-def _docx_xml_bytes(data: bytes) -> int:
-    """The uncompressed size of the XML parts of a .docx, as its zip directory declares them (zipfile
-    never unpacks more than the declared size of a part)."""
-    import io
+def _unpacks_to_more_than(data: bytes, limit: int) -> bool:
+    """Do a zip's parts unpack to more than `limit` bytes?  Counted by unpacking them a megabyte at a
+    time: the sizes the zip's directory declares may lie, and zipfile unpacks a part whole whatever
+    size it claims."""
+    import copy
     import zipfile
 
+    total = 0
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return sum(info.file_size for info in archive.infolist() if info.filename.lower().endswith((".xml", ".rels")))
+        for info in archive.infolist():
+            unbounded = copy.copy(info)
+            unbounded.file_size = 1 << 62  # read to the end of the compressed data, not to the declared size
+            with archive.open(unbounded) as part:
+                while chunk := part.read(1 << 20):
+                    total += len(chunk)
+                    if total > limit:
+                        return True
+    return False
 
 
 # Containers that hold the article on Chinese government sites, most specific first.
@@ -168,8 +178,12 @@ def html_text(data: bytes, name: str) -> tuple[str, str]:
     tags = data.count(b"<") - data.count(b"</")  # opening tags, at most: counted before parsing them all
     if tags > MAX_HTML_TAGS:
         raise PlanError(name, None, f"holds {tags:,} HTML tags; a plan's web page has at most {MAX_HTML_TAGS:,}")
-    soup = BeautifulSoup(data, "lxml")
-    encoding = soup.original_encoding or "utf-8"
+    try:
+        soup = BeautifulSoup(data, "lxml")
+        encoding = soup.original_encoding or "utf-8"
+    except ValueError:  # lxml refuses the encoding the page declares (a name with a control character in it)
+        markup, encoding = decode(data, name)
+        soup = BeautifulSoup(markup, "lxml")
     for tag in soup(DROP_TAGS):
         tag.decompose()
     body = soup.body or soup
