@@ -235,6 +235,8 @@ def find_clauses(text: str) -> list[Clause]:
             continue
         line_end = text.find("\n", match.start())
         line_end = len(text) if line_end < 0 else line_end
+        if not text[match.end() : line_end].strip():
+            line_end = _list_below(text, line_end)  # "责任单位:" alone, the units a line each below it
         clause = parse_clause(text[match.start() : line_end], match.start())
         if clause is not None:
             clauses.append(clause)
@@ -244,6 +246,19 @@ def find_clauses(text: str) -> list[Clause]:
         if tail is not None:
             clauses.append(tail)
     return sorted(clauses, key=lambda c: c.start)
+
+
+def _list_below(text: str, position: int) -> int:
+    """Where a list of names that starts on the next line ends: at a sentence, a long line or a new label."""
+    end = position
+    while end < len(text):
+        next_end = text.find("\n", end + 1)
+        next_end = len(text) if next_end < 0 else next_end
+        line = text[end + 1 : next_end].strip()
+        if not line or "。" in line or len(line) > 80 or _LABEL_RE.match(line):
+            break
+        end = next_end
+    return end
 
 
 def _parse_unwrapped(text: str, offset: int) -> Clause | None:

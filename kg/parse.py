@@ -482,7 +482,7 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
         if found is None:
             if stack and not (closed and not CLAUSE_LINE.match(line.text)):
                 stack[-1].end = line.end
-                closed = _ends_with_clause(line.text) or bool(CLAUSE_LINE.match(line.text))
+                closed = _ends_with_clause(line.text) or _complete_label_line(line.text)
             elif not stack:
                 preamble.append(line)
             continue
@@ -518,6 +518,12 @@ def _outline(lines: list[_Line], text: str) -> tuple[list[_Node], list[_Line]]:
 # A line that carries on a clause: "完成时限:年底前", "责任单位:…", "(牵头单位:…)".
 _FIELD_NAMES = sorted({label for labels in FIELD_LABELS.values() for label in labels}, key=len, reverse=True)
 CLAUSE_LINE = re.compile(r"^[(（]?\s*(" + "|".join(_FIELD_NAMES) + r")")
+
+
+def _complete_label_line(line: str) -> bool:
+    """A "责任单位:X、Y" line closes its item; a bare "责任单位:" has its list on the lines below."""
+    match = CLAUSE_LINE.match(line)
+    return bool(match) and bool(line[match.end() :].strip(" :：(（"))
 
 
 def _ends_with_clause(line: str) -> bool:

@@ -52,7 +52,7 @@ def read_document(path: str | Path) -> Document:
     if path.is_dir():
         raise PlanError(str(path), None, "is a folder; expected a plan file")
     if size > MAX_BYTES:
-        raise PlanError(str(path), None, f"is {size / 1e6:.0f} MB; a plan file must be under {MAX_BYTES >> 20} MB")
+        raise PlanError(str(path), None, f"is {size / 2**20:,.0f} MiB; a plan file must be under {MAX_BYTES >> 20} MiB")
     data = path.read_bytes()
     suffix = path.suffix.lower()
     checksum = "sha256:" + hashlib.sha256(data).hexdigest()

@@ -300,3 +300,18 @@ DEADLINES = [
 @pytest.mark.parametrize(("text", "year", "want"), DEADLINES, ids=[f"{t}|{y}" for t, y, _ in DEADLINES])
 def test_parse_deadline(text: str | None, year: int | None, want: date | None) -> None:
     assert parse_deadline(text, year) == want
+
+
+def test_a_label_alone_on_its_line_takes_the_list_below_it():
+    from plankg.kg.parse import parse_plan
+
+    text = (
+        "测试市2025年工作要点\n一、总体\n1.推进工作。做好工作。\n责任单位：\n市数据局\n市公安局、市财政局\n"
+        "完成时限：2025年6月底\n2.加强保障。落实责任。\n责任单位：市委网信办\n"
+    )
+    plan = parse_plan(text, "below.txt")
+    first, second = plan.tasks
+    assert [(a.role, a.name) for a in first.assignments] == [
+        ("responsible", "市数据局"), ("responsible", "市公安局"), ("responsible", "市财政局")]
+    assert first.deadline is not None and first.deadline.isoformat() == "2025-06-30"
+    assert [(a.role, a.name) for a in second.assignments] == [("responsible", "市委网信办")]
