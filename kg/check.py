@@ -87,7 +87,7 @@ def _core_violations(store: PlanStore, shapes, graph: str, plan_title: str) -> l
     from pyshacl import validate
 
     data = rdflib.Graph()
-    data.parse(data=_plan_with_its_units(store, graph), format="nt")
+    data.parse(data=_plan_with_its_units(store, graph, _core_predicates(shapes)), format="nt")
     conforms, report, _ = validate(data, shacl_graph=shapes, inference="none", allow_warnings=True)
     if conforms:
         return []
@@ -103,17 +103,30 @@ def _core_violations(store: PlanStore, shapes, graph: str, plan_title: str) -> l
     return result
 
 
-def _plan_with_its_units(store: PlanStore, graph: str) -> bytes:
-    """The plan's graph plus the registry's description of every unit and platform it names."""
+def _plan_with_its_units(store: PlanStore, graph: str, predicates: frozenset[str]) -> bytes:
+    """What the core shapes look at (types and the paths they name) in the plan's graph and in the
+    registry's description of every unit and platform the plan names; the rest (the plan's text, its
+    spans, its coordination counts) would only make the validator parse more."""
     import pyoxigraph as ox
 
+    wanted = " ".join(f"<{p}>" for p in sorted(predicates))
     query = f"""CONSTRUCT {{ ?s ?p ?o }} WHERE {{
+        VALUES ?p {{ {wanted} }}
         {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}
         UNION
         {{ GRAPH <{graph}> {{ [] pk:involvedUnit|pk:mentionsPlatform ?s }}
            GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{REGISTRY_GRAPH_PREFIX}")) }}
     }}"""
     return ox.serialize(store.query(query), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _core_predicates(shapes) -> frozenset[str]:
+    """rdf:type and every sh:path of the core shapes: all that core validation reads."""
+    import rdflib
+
+    sh = rdflib.Namespace(SH)
+    paths = {str(p) for p in shapes.objects(None, sh.path) if isinstance(p, rdflib.URIRef)}
+    return frozenset(paths | {str(rdflib.RDF.type)})
 
 
 # ---- SPARQL constraints, with Oxigraph over the whole store ---------------------------------
