@@ -64,10 +64,20 @@ class PlanIds:
         return cls(key, iri("plan", key), iri("graph", key))
 
 
-def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[PlanIds, list[Triple]]:
+def build_plan(
+    plan: Plan, extraction: Extraction, document: Document
+) -> tuple[PlanIds, list[Triple], list[Triple]]:
+    """(ids, the plan's own triples, what it says of things other plans name too).
+
+    The second list goes to one graph that all plans share (ENTITIES_GRAPH): a unit the registry
+    does not know, a new platform or region, a cited plan.  Written into every plan's graph, such a
+    description would stand once per plan in the union of graphs, which Oxigraph keeps as a
+    multiset, and every join on a label would multiply by the number of plans naming the thing."""
     ids = PlanIds.for_title(plan.title)
     out: list[Triple] = []
     add = out.append
+    shared: list[Triple] = []
+    share = shared.append
     plan_node = NamedNode(ids.plan)
 
     def node(*parts: str | int) -> NamedNode:
@@ -77,17 +87,17 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         add(Triple(subject, pk("start"), integer(start)))
         add(Triple(subject, pk("end"), integer(end)))
 
-    def original_label(subject: NamedNode, start: int, end: int, prop: NamedNode = RDFS_LABEL) -> None:
+    def original_label(subject: NamedNode, start: int, end: int, prop: NamedNode = RDFS_LABEL, to=None) -> None:
         """Where the document is in traditional characters, keep its own form too."""
         if document.traditional:
             original = document.original_span(start, end).strip()
             if original and original != document.text[start:end].strip():
-                add(Triple(subject, prop, Literal(original, language="zh-Hant")))
+                (to or add)(Triple(subject, prop, Literal(original, language="zh-Hant")))
 
     # the plan and its notice
     add(Triple(plan_node, RDF_TYPE, pk("Plan")))
     add(Triple(plan_node, RDFS_LABEL, zh(plan.title)))
-    region = plan_region(plan, extraction, add)
+    region = plan_region(plan, extraction, share)
     if region is not None:
         add(Triple(plan_node, pk("region"), region))
     if plan.level:
@@ -164,10 +174,10 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
             span(record, assignment.start, assignment.end)
             if unit.iri not in units_seen:
                 units_seen.add(unit.iri)
-                unit_triples(unit, extraction, plan, region, add)
-                original_label(unit_node, assignment.start, assignment.end, SKOS_ALT)
+                unit_triples(unit, extraction, plan, region, share)
+                original_label(unit_node, assignment.start, assignment.end, SKOS_ALT, share)
             elif not unit.in_registry and (unit.iri, unit.name) not in names_seen:
-                add(Triple(unit_node, SKOS_ALT, zh(unit.name)))  # another spelling of a unit already named
+                share(Triple(unit_node, SKOS_ALT, zh(unit.name)))  # another spelling of a unit already named
             names_seen.add((unit.iri, unit.name))
         for reference in extraction.upward.get(task.ordinal, ()):
             add(Triple(subject, pk("upwardReference"), zh(reference.wording)))
@@ -184,21 +194,21 @@ def build_plan(plan: Plan, extraction: Extraction, document: Document) -> tuple[
         if cited.in_registry:
             continue
         # what the citation says of the cited plan, in terms a build of that plan does not write
-        # itself (its type follows from pk:cites): the union of graphs repeats a triple per graph
+        # itself (its type follows from pk:cites)
         if cited.title:
-            add(Triple(cited_node, DCT_TITLE, zh(cited.title)))
+            share(Triple(cited_node, DCT_TITLE, zh(cited.title)))
         if cited.identifier:
-            add(Triple(cited_node, pk("identifier"), Literal(cited.identifier)))
+            share(Triple(cited_node, pk("identifier"), Literal(cited.identifier)))
         if cited.level:
-            add(Triple(cited_node, pk("level"), pk(LEVELS[cited.level])))
+            share(Triple(cited_node, pk("level"), pk(LEVELS[cited.level])))
     for platform in extraction.new_platforms.values():
         platform_node = NamedNode(platform.iri)
-        add(Triple(platform_node, RDF_TYPE, pk("Platform")))
-        add(Triple(platform_node, SKOS_PREF, zh(platform.name)))
-        add(Triple(platform_node, RDFS_LABEL, zh(platform.name)))
+        share(Triple(platform_node, RDF_TYPE, pk("Platform")))
+        share(Triple(platform_node, SKOS_PREF, zh(platform.name)))
+        share(Triple(platform_node, RDFS_LABEL, zh(platform.name)))
         if platform.level:
-            add(Triple(platform_node, pk("level"), pk(LEVELS[platform.level])))
-    return ids, out
+            share(Triple(platform_node, pk("level"), pk(LEVELS[platform.level])))
+    return ids, out, shared
 
 
 WEIGHTS = {"lead": 2, "cooperating": 1, "responsible": 1.5}  # leading costs twice as much as cooperating

@@ -23,7 +23,7 @@ from plankg.kg.ids import inferred_graph
 from plankg.kg.parse import Plan, parse_plan
 from plankg.kg.read import HTML_SUFFIXES, SUPPORTED, read_document
 from plankg.kg.registry import load_registry
-from plankg.kg.store import PlanStore
+from plankg.kg.store import ENTITIES_GRAPH, PlanStore
 
 SEED_FILE = "jiujiang-digital-government-2025.txt"
 WRITE_BATCH = 100  # plans per write: one transaction (or one bulk load) for all of them
@@ -40,12 +40,15 @@ class Built:
     plan: Plan
     ids: PlanIds
     nquads: bytes  # the plan's graph: every triple in the plan's named graph
+    shared_nquads: bytes  # what it says of things other plans name too, in ENTITIES_GRAPH
     triple_count: int
     unit_iris: frozenset[str]  # distinct units, aliases merged
 
     @property
     def triples(self) -> list[ox.Triple]:
-        return [q.triple for q in ox.parse(self.nquads, format=ox.RdfFormat.N_QUADS)]
+        """Every triple the plan gives: its own graph's and its share of the entities graph."""
+        data = self.nquads + self.shared_nquads
+        return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
 
 
 def compile_file(path: Path) -> Built:
@@ -53,12 +56,16 @@ def compile_file(path: Path) -> Built:
     document = read_document(path)
     plan = parse_plan(document.text, str(path), fallback_title=path.stem)
     extraction = extract(plan, load_registry())
-    ids, triples = build_plan(plan, extraction, document)
-    graph = ox.NamedNode(ids.graph)
-    nquads = ox.serialize((ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples),
-                          format=ox.RdfFormat.N_QUADS) or b""  # fmt: skip
+    ids, triples, shared = build_plan(plan, extraction, document)
     units = frozenset(u.iri for u in extraction.units.values())
-    return Built(str(path), plan, ids, nquads, len(triples), units)
+    return Built(str(path), plan, ids, _nquads(triples, ids.graph), _nquads(shared, ENTITIES_GRAPH),
+                 len(triples) + len(shared), units)  # fmt: skip
+
+
+def _nquads(triples: list[ox.Triple], graph: str) -> bytes:
+    name = ox.NamedNode(graph)
+    quads = (ox.Quad(t.subject, t.predicate, t.object, name) for t in triples)
+    return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
 def compile_files(files: list[Path], on_compiled: Callable[[Built], None] | None = None, jobs: int | None = None):
@@ -118,7 +125,8 @@ def build_into(
     store.load_ontology()
     for start in range(0, len(built), WRITE_BATCH):
         batch = built[start : start + WRITE_BATCH]
-        store.write_plans([(item.ids.graph, item.nquads, [inferred_graph(item.ids.graph)]) for item in batch])
+        store.write_plans([(item.ids.graph, item.nquads, [inferred_graph(item.ids.graph)]) for item in batch],
+                          shared=b"".join(item.shared_nquads for item in batch))  # fmt: skip
         if on_written:
             for item in batch:
                 on_written(item)

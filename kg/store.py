@@ -19,6 +19,7 @@ from plankg.kg.sparql import bind_values
 
 ENV_VAR = "PLANKG_STORE"
 REGISTRY_GRAPH_PREFIX = iri("graph", "ontology") + "/"
+ENTITIES_GRAPH = iri("graph", "entities")  # units, platforms, regions and cited plans several plans name
 MANIFEST_GRAPH = iri("graph", "manifest")  # marks graphs being bulk-loaded: a crash leaves the mark
 LOADING = PK + "loadInProgress"
 PREFIXES = {
@@ -112,13 +113,18 @@ class PlanStore(ReadSide):
             names = ", ".join(f"<{g}>" for g, _, _ in graphs[:3])
             raise StoreError(f"writing graph {names} failed: {_first_line(exc)}") from exc
 
-    def write_plans(self, plans: list[tuple[str, bytes, Iterable[str]]]) -> None:
+    def write_plans(self, plans: list[tuple[str, bytes, Iterable[str]]], shared: bytes = b"") -> None:
         """Write plans' graphs (graph IRI, its N-Quads, graphs derived from it to drop).
 
         A plan already in the store is replaced in one transaction.  New plans go in through
         Oxigraph's bulk loader, several times faster but not transactional: a mark for each graph
         is committed first and removed after, and a store opened with a mark left drops that graph
         (a crash mid-load leaves no half-written plan behind)."""
+        if shared:  # descriptions several plans share: a graph is a set, so adding one again adds nothing
+            try:
+                self.store.load(shared, format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"writing the shared descriptions failed: {_first_line(exc)}") from exc
         fresh = [(g, data) for g, data, _ in plans if not self.store.contains_named_graph(ox.NamedNode(g))]
         fresh_names = {g for g, _ in fresh}
         replaced = [(g, data, drop) for g, data, drop in plans if g not in fresh_names]

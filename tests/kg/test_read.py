@@ -218,7 +218,7 @@ def test_too_big(tmp_path: Path) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as handle:
         handle.truncate(MAX_BYTES + 1)  # sparse: no 20 MB written
-    assert_plan_error(path, "MB")
+    assert_plan_error(path, "MiB")
 
 
 def test_empty_file(tmp_path: Path) -> None:
