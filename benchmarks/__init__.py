@@ -1,0 +1,1 @@
+"""Benchmarks: a generator of synthetic plans and scripts that measure plankg next to Oxigraph."""
