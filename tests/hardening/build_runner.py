@@ -25,9 +25,9 @@ def main() -> None:
 
     write_plans = store.PlanStore.write_plans
 
-    def marked_write_plans(self, plans):
+    def marked_write_plans(self, plans, *args, **kwargs):
         mark("write-start")
-        write_plans(self, plans)
+        write_plans(self, plans, *args, **kwargs)
         mark("write-end")
 
     store.PlanStore.write_plans = marked_write_plans
