@@ -121,10 +121,14 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, help="plankg serve --timeout (default 1 s; 60 s with --corpus)")
     parser.add_argument("--no-rdflib", action="store_true", help="leave rdflib-endpoint out")
     parser.add_argument("--workers", type=int, default=2, help="plankg serve --workers (default 2, its own default)")
+    parser.add_argument("--row-cap", type=int,
+                        help="plankg serve --row-cap (default: its own 10,000; with --corpus 10,000,000, so that "
+                             "its answers are as complete as the other servers')")
     parser.add_argument("--matrix-timeout", type=float, default=120.0,
                         help="seconds to wait for one coordination matrix answer (default 120)")
     args = parser.parse_args()
     timeout = args.timeout or (60.0 if args.corpus else 1.0)
+    row_cap = args.row_cap or (10_000_000 if args.corpus else 10_000)
 
     from plankg.kg.pipeline import build_into, bundled_seed
     from plankg.kg.store import PlanStore
@@ -147,13 +151,14 @@ def main() -> None:
         print(f"plankg {git_head()} · load average before: {load_average()}")
         print(f"data: {len(files)} plans, {triples:,} quads; {args.threads} client threads, {args.seconds:g} s "
               f"(at most {args.max_requests:,} requests) per query; plankg serve --workers {args.workers} "
-              f"--timeout {timeout:g}\n")
+              f"--timeout {timeout:g} --row-cap {row_cap:,}\n")
 
         port = free_port()
         servers["plankg serve"] = Server(
             "plankg serve",
             [sys.executable, "-m", "plankg", "serve", "--store", str(work / "store"), "--host", "127.0.0.1",
-             "--port", str(port), "--timeout", str(timeout), "--workers", str(args.workers)],
+             "--port", str(port), "--timeout", str(timeout), "--workers", str(args.workers),
+             "--row-cap", str(row_cap)],
             f"http://127.0.0.1:{port}/sparql",
         )  # fmt: skip
         servers["plankg serve"].wait(600)
