@@ -15,25 +15,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from plankg.api.routes.pages import render
+from plankg.kg.store import PREFIXES as STORE_PREFIXES
 
 router = APIRouter(tags=["ontology"])
 
 PK = "https://w3id.org/plankg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/plankg/ontology"
 TURTLE = "text/turtle; charset=utf-8"
-PREFIXES = {
-    "pk": PK,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "eli": "http://data.europa.eu/eli/ontology#",
-    "vann": "http://purl.org/vocab/vann/",
-}
+# the store's prefixes (instances under pkid: do not appear in the ontology), and vann for its metadata
+PREFIXES = {**{k: v for k, v in STORE_PREFIXES.items() if k != "pkid"}, "vann": "http://purl.org/vocab/vann/"}
 CHARACTERISTICS = {  # OWL property characteristics, as the page names them
     "FunctionalProperty": "函数型 functional",
     "InverseFunctionalProperty": "反函数型 inverse functional",
