@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from plankg.kg.ids import iri, slug
+from plankg.kg.ids import iri, short_hash, slug
 from plankg.kg.parse import Plan
 from plankg.kg.registry import Registry, name_key, unit_key
 
@@ -92,7 +92,7 @@ class Extraction:
 
 def extract(plan: Plan, registry: Registry) -> Extraction:
     region_iri = registry.region_names.get(name_key(plan.region)) if plan.region else None
-    region_slug = region_iri.rsplit("/", 1)[-1] if region_iri else slug(plan.region or "unknown")
+    region_slug = region_iri.rsplit("/", 1)[-1] if region_iri else new_region_slug(plan.region, registry)
     result = Extraction(region_iri=region_iri, region_slug=region_slug)
     result.cited = [cited_plan(c.title, c.identifier, registry) for c in plan.citations]
     for task in plan.tasks:
@@ -138,6 +138,14 @@ def issuer_level(identifier: str | None) -> str | None:
     if issuer[0] in PROVINCE_ABBREVIATIONS and issuer[1:2] in ("府", "办", "政"):
         return "provincial"
     return None
+
+
+def new_region_slug(name: str | None, registry: Registry) -> str:
+    """The slug of a place the registry does not know; where its pinyin is a known place's (福州市 and
+    抚州市 are both fu-zhou-shi) a short hash of the name keeps the two places, and their units, apart."""
+    base = slug(name or "unknown")
+    known = {entry.iri.rsplit("/", 1)[-1] for entry in registry.entries.values() if entry.kind == "Region"}
+    return f"{base}-{short_hash(name or '', 6)}" if base in known else base
 
 
 def resolve_unit(

@@ -160,3 +160,15 @@ def test_registry_platforms_are_not_new(registry) -> None:
 def test_quoted_actions_are_not_platforms(registry, text: str) -> None:
     """“扫码” (scan the code) ends in 码, but it is something people do, not a platform."""
     assert [p.name for p in new_platforms(text, registry)] == []
+
+
+def test_a_place_whose_pinyin_is_a_known_places_gets_its_own_ids():
+    """福州市 (not in the registry) and 抚州市 (in it) are both fu-zhou-shi in pinyin."""
+    from plankg.kg.extract import new_region_slug
+    from plankg.kg.registry import load_registry
+
+    registry = load_registry()
+    fuzhou = new_region_slug("福州市", registry)
+    assert fuzhou.startswith("fu-zhou-shi-") and fuzhou != "fu-zhou-shi"
+    assert new_region_slug("福州市", registry) == fuzhou  # stable across builds
+    assert new_region_slug("昆明市", registry) == "kun-ming-shi"  # no clash, no hash
