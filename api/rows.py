@@ -90,3 +90,19 @@ async def in_thread(engine, function, *args: Any, memo: dict | None = None, **kw
     """function(rows, *args, **kwargs) in a worker thread, rows an EngineRows over `engine`."""
     rows = EngineRows(engine, asyncio.get_running_loop(), memo=memo)
     return await asyncio.to_thread(function, rows, *args, **kwargs)
+
+
+async def per_generation(engine, key: str, compute):
+    """`await compute()` once per generation of the graph (the graph changes only with an update),
+    concurrent callers waiting on the one computation; kept on the engine under `key`."""
+    cache = engine.__dict__.setdefault("_per_generation", {})
+    locks = engine.__dict__.setdefault("_per_generation_locks", {})
+    generation = getattr(engine, "generation", 0)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    async with locks.setdefault(key, asyncio.Lock()):
+        cached = cache.get(key)
+        if cached is None or cached[0] != generation:
+            cache[key] = (generation, await compute())
+    return cache[key][1]

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from plankg.api.deps import EngineDep
-from plankg.api.rows import EngineRows
+from plankg.api.rows import EngineRows, per_generation
 from plankg.kg.ask import Gazetteer, plan_answer
 
 router = APIRouter(prefix="/api")
@@ -18,18 +18,11 @@ MAX_QUESTION = 500
 
 async def gazetteer(request: Request, engine) -> Gazetteer:
     """Every name a question may use, read from the graph once per generation of the graph."""
-    state = request.app.state
-    generation = engine.generation
-    cached = getattr(state, "gazetteer", None)
-    if cached is not None and cached[0] == generation:
-        return cached[1]
-    lock = state.__dict__.setdefault("gazetteer_lock", asyncio.Lock())
-    async with lock:
-        cached = getattr(state, "gazetteer", None)
-        if cached is None or cached[0] != generation:
-            rows = EngineRows(engine, asyncio.get_running_loop())
-            state.gazetteer = (generation, await asyncio.to_thread(Gazetteer.from_store, rows))
-    return state.gazetteer[1]
+    async def read() -> Gazetteer:
+        rows = EngineRows(engine, asyncio.get_running_loop())
+        return await asyncio.to_thread(Gazetteer.from_store, rows)
+
+    return await per_generation(engine, "gazetteer", read)
 
 
 @router.get("/ask", summary="Answer a question in Chinese")

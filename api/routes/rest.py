@@ -7,7 +7,6 @@ Ids in paths are the IRI's path after https://w3id.org/plankg/id/, e.g.
 
 from __future__ import annotations
 
-import asyncio
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -31,6 +30,7 @@ from plankg.api.models import (
     UnitSummary,
 )
 from plankg.api.responses import result_response
+from plankg.api.rows import per_generation
 from plankg.queries import CannedQuery, QueryParamError, load_queries
 
 from plankg import __version__
@@ -209,16 +209,7 @@ async def coordination_data(engine) -> tuple[list[dict], list[dict], bool]:
     """Every pair and every unit's load, most first, read once per generation of the graph: the counts
     are made when plans are built (pk:CoordinationPair, pk:UnitLoad), and the service keeps the answer
     (the graph only changes with an update), so this answers in milliseconds at any size."""
-    generation = getattr(engine, "generation", 0)
-    cached = getattr(engine, "_coordination_cache", None)
-    if cached is not None and cached[0] == generation:
-        return cached[1]
-    lock = engine.__dict__.setdefault("_coordination_lock", asyncio.Lock())
-    async with lock:
-        cached = getattr(engine, "_coordination_cache", None)
-        if cached is None or cached[0] != generation:
-            engine._coordination_cache = (generation, await _read_coordination(engine))
-    return engine._coordination_cache[1]
+    return await per_generation(engine, "coordination", lambda: _read_coordination(engine))
 
 
 async def _read_coordination(engine) -> tuple[list[dict], list[dict], bool]:
