@@ -9,14 +9,15 @@ from plankg.api.engine import Engine, EngineUnavailable
 from plankg.api.settings import Settings
 
 
-def get_engine(request: Request) -> Engine:
+async def get_engine(request: Request) -> Engine:
+    # async: a plain def would be run in a thread of the pool, a hop per request for an attribute read
     engine = getattr(request.app.state, "engine", None)
     if engine is None:
         raise EngineUnavailable("the query engine is not running")
     return engine
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 

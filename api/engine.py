@@ -4,8 +4,8 @@ At start the on-disk store (filled with the bundled seed plan if it is empty) is
 N-Quads in a temporary folder, and each worker process ('spawn' context) loads that dump into an
 in-memory pyoxigraph.Store. A query is sent to an idle worker as text, with its parameters as
 N-Triples terms and the result formats it may use; the worker answers with bytes, a media type and
-a row count. The event loop never waits on a worker: a thread of the engine's own pool waits on
-the worker's pipe, up to the time limit.
+a row count. The event loop never waits on a worker: it watches the worker's pipe (add_reader) and
+reads the answer once it is there, with a timer for the time limit.
 
 - A query over the time limit: its worker is killed (SIGKILL), the client gets QueryTimeout (503),
   and a fresh worker is started in the background; the other workers go on answering meanwhile.
@@ -254,13 +254,6 @@ class _Worker:
             raise EngineUnavailable(message[-1])
         self.triples = message[1]
 
-    def call(self, request: tuple, timeout: float) -> tuple:
-        """Send a request and wait for the answer; TimeoutError past `timeout` seconds."""
-        self.conn.send(request)
-        if not self.conn.poll(timeout):
-            raise TimeoutError
-        return self.conn.recv()
-
     def alive(self) -> bool:
         return self.process.is_alive()
 
@@ -295,10 +288,6 @@ class Engine:
         self.turtle_prefixes = {k: v for k, v in PREFIXES.items() if k != "pkid"}
         self.stats = EngineStats()
         self._ctx = __import__("multiprocessing").get_context("spawn")
-        # Threads that wait on a worker's pipe, one per query in flight (at most every worker of two generations),
-        # kept apart from the threads that start, stop and reload workers, so a query never queues behind those.
-        self._query_threads = ThreadPoolExecutor(max_workers=2 * settings.workers + 2,
-                                                 thread_name_prefix="plankg-query")
         self._threads = ThreadPoolExecutor(max_workers=settings.workers + 4, thread_name_prefix="plankg-engine")
         self._idle: asyncio.Queue[_Worker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -335,7 +324,6 @@ class Engine:
         if self._loop is not None and workers:
             await asyncio.gather(*(self._in_thread(w.stop) for w in workers), return_exceptions=True)
         self._threads.shutdown(wait=False, cancel_futures=True)
-        self._query_threads.shutdown(wait=False, cancel_futures=True)
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
 
@@ -448,9 +436,8 @@ class Engine:
         )
         worker = await self._acquire()
         self.stats.queries += 1
-        # the thread owns the worker from here: it gives it back, or replaces it, even if we are cancelled
-        assert self._loop is not None
-        reply = await asyncio.shield(self._loop.run_in_executor(self._query_threads, self._execute, worker, request))
+        # the callbacks own the worker from here: they give it back, or replace it, even if we are cancelled
+        reply = await asyncio.shield(self._submit(worker, request))
         status = reply[0]
         if status == "ok":
             _, data, media, kind, rows, truncated, elapsed, fmt = reply
@@ -495,26 +482,64 @@ class Engine:
             if worker.generation == self._generation and worker.alive():
                 return worker
             if worker.generation == self._generation:  # died while idle: replace it
-                self._threads.submit(self._respawn, worker.generation)
-            self._threads.submit(self._discard, worker, kill=True)
+                self._replace(worker)
+            else:
+                self._threads.submit(self._discard, worker, kill=True)
 
     def _return_unused(self, getter: asyncio.Future) -> None:
         if not getter.cancelled() and getter.exception() is None:
             self._release(getter.result())
 
-    def _execute(self, worker: _Worker, request: tuple) -> tuple:
+    def _submit(self, worker: _Worker, request: tuple) -> asyncio.Future:
+        """Send the request; the future gets the worker's reply, ("timeout",) or ("crashed",).
+
+        No thread waits: the loop calls `readable` when the answer (or the end of a dead worker's pipe)
+        arrives, and `expired` at the time limit, whichever comes first; the other is then cancelled.
+        """
+        loop = self._loop
+        assert loop is not None
+        future: asyncio.Future = loop.create_future()
+        fd = worker.conn.fileno()
+
+        def finish(reply: tuple, *, healthy: bool) -> None:
+            loop.remove_reader(fd)
+            timer.cancel()
+            if healthy:
+                self._release(worker)
+            else:
+                self._replace(worker)
+            if not future.done():
+                future.set_result(reply)
+
+        def readable() -> None:
+            loop.remove_reader(fd)
+            try:
+                # add_reader made the pipe non-blocking; recv reads a whole message, which the worker writes at
+                # once after the query, so it is read in one go rather than in pieces across callbacks
+                os.set_blocking(fd, True)
+                reply = worker.conn.recv()
+            except (EOFError, OSError, ValueError):
+                finish(("crashed",), healthy=False)
+            else:
+                finish(reply, healthy=True)
+
+        def expired() -> None:
+            finish(("timeout",), healthy=False)
+
         try:
-            reply = worker.call(request, self.settings.timeout)
-        except TimeoutError:
-            self._discard(worker, kill=True)
-            self._threads.submit(self._respawn, worker.generation)
-            return ("timeout",)
+            worker.conn.send(request)
         except (EOFError, OSError, ValueError):
-            self._discard(worker, kill=True)
-            self._threads.submit(self._respawn, worker.generation)
-            return ("crashed",)
-        self._release(worker)
-        return reply
+            self._replace(worker)
+            future.set_result(("crashed",))
+            return future
+        timer = loop.call_later(self.settings.timeout, expired)
+        loop.add_reader(fd, readable)
+        return future
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker that overran or broke, and start another of its generation (both in engine threads)."""
+        self._threads.submit(self._discard, worker, kill=True)
+        self._threads.submit(self._respawn, worker.generation)
 
     # ---- updates ----
 

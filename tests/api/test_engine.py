@@ -71,3 +71,34 @@ def test_bindings_go_in_as_terms(api_store):
             await engine.stop()
 
     run(scenario())
+
+
+@pytest.mark.parametrize("loop", ["asyncio", "uvloop"])
+def test_answers_larger_than_a_pipe_buffer_arrive_whole_under_concurrency(api_store, loop):
+    """The loop is woken when the first bytes of an answer arrive; an answer of megabytes (many pipe buffers)
+    must still come back whole, on every worker at once, with a large query text going the other way.
+    Under uvloop (what `plankg serve` runs on) watching a pipe makes it non-blocking."""
+
+    async def scenario():
+        engine = Engine(Settings(store_path=api_store, workers=2, row_cap=1_000_000))
+        await engine.start()
+        try:
+            # blank nodes left out: each worker loads the graph on its own and names them its own way
+            everything = "SELECT ?s ?p ?o WHERE { ?s ?p ?o FILTER(!isBlank(?s) && !isBlank(?o)) } ORDER BY ?s ?p ?o"
+            padded = everything + "\n#" + "x" * 500_000  # a comment: 500 kB of query text
+            first = await engine.query(everything)
+            expected = json.loads(first.data)["results"]["bindings"]
+            assert len(first.data) > 1_000_000 and len(expected) == first.rows > 4000
+            answers = await asyncio.gather(*(engine.query(padded if i % 2 else everything) for i in range(8)))
+            for answer in answers:
+                assert json.loads(answer.data)["results"]["bindings"] == expected
+            assert engine.status()["restarts"] == 0
+        finally:
+            await engine.stop()
+
+    if loop == "uvloop":
+        uvloop = pytest.importorskip("uvloop")
+        with asyncio.Runner(loop_factory=uvloop.new_event_loop) as runner:
+            runner.run(scenario())
+    else:
+        run(scenario())
