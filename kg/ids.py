@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
@@ -9,6 +10,7 @@ PKID = "https://w3id.org/plankg/id/"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the same unit, platform and region names recur in every plan
 def slug(name: str, max_len: int = 48) -> str:
     """An ASCII slug for a Chinese name: its pinyin, lower case, joined by hyphens.
 

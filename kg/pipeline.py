@@ -123,15 +123,29 @@ def build_into(
         first, second = duplicates
         raise PlanError(second.path, None, f"is the same plan as {first.path} ({first.plan.title}); build one of them")
     store.load_ontology()
+    shared_written: set[bytes] = set()
     for start in range(0, len(built), WRITE_BATCH):
         batch = built[start : start + WRITE_BATCH]
         store.write_plans([(item.ids.graph, item.nquads, [inferred_graph(item.ids.graph)]) for item in batch],
-                          shared=b"".join(item.shared_nquads for item in batch))  # fmt: skip
+                          shared=_new_lines(batch, shared_written))  # fmt: skip
         if on_written:
             for item in batch:
                 on_written(item)
     store.flush()
     return built
+
+
+def _new_lines(batch: list[Built], written: set[bytes]) -> bytes:
+    """The batch's shared N-Quads minus the lines written before: plans name the same units and
+    platforms, so of 126,564 shared quads in 1000 plans only 18,374 differ, and the store's
+    transactional load of the rest (2 s) would only find them there already."""
+    fresh: dict[bytes, None] = {}
+    for item in batch:
+        for line in item.shared_nquads.splitlines():
+            if line and line not in written:
+                fresh[line] = None
+    written.update(fresh)
+    return b"".join(line + b"\n" for line in fresh)
 
 
 def _same_plan_twice(built: list[Built]) -> tuple[Built, Built] | None:
