@@ -164,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"in this process, one core: {total:.2f} s = "
                   + ", ".join(f"{k} {v:.2f} s ({100 * v / total:.0f} %)" for k, v in ph.items())
                   + f"; per plan {1000 * (total - ph['store'] - ph['registry']) / n:.1f} ms compile")
-            print(f"build_into as the command runs it: compile {r['compiling']:.2f} s (worker processes), "
-                  f"then write {r['writing']:.2f} s")
+            print(f"build_into as the command runs it: compile {r['compiling']:.2f} s (worker processes; new plans "
+                  f"are bulk-loaded meanwhile), then commit {r['writing']:.2f} s")
             if r["profile"]:
                 print("\n---- cProfile of the phases (top by own time) ----\n" + r["profile"])
     finally:

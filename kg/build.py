@@ -59,13 +59,18 @@ class PlanIds:
     graph: str
 
     @classmethod
-    def for_title(cls, title: str) -> PlanIds:
+    def for_title(cls, title: str, *, distinct: bool = False) -> PlanIds:
+        """The ids of the plan with this title: its pinyin, which loses tones, so 福州… and 抚州… share it.
+        `distinct` adds a hash of the title, for the second of two such plans (see pipeline.PlanKeys);
+        a long title already ends in one."""
         key = slug(title, max_len=96)
+        if distinct and not key.endswith(short_hash(title)):
+            key = f"{key}-{short_hash(title)}"
         return cls(key, iri("plan", key), iri("graph", key))
 
 
 def build_plan(
-    plan: Plan, extraction: Extraction, document: Document
+    plan: Plan, extraction: Extraction, document: Document, ids: PlanIds | None = None
 ) -> tuple[PlanIds, list[Triple], list[Triple]]:
     """(ids, the plan's own triples, what it says of things other plans name too).
 
@@ -73,7 +78,7 @@ def build_plan(
     does not know, a new platform or region, a cited plan.  Written into every plan's graph, such a
     description would stand once per plan in the union of graphs, which Oxigraph keeps as a
     multiset, and every join on a label would multiply by the number of plans naming the thing."""
-    ids = PlanIds.for_title(plan.title)
+    ids = ids or PlanIds.for_title(plan.title)
     out: list[Triple] = []
     add = out.append
     shared: list[Triple] = []

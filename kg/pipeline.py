@@ -1,14 +1,15 @@
 """read → parse → extract → build → store, for one file or many.
 
-Every file is read, parsed and built before anything is written, so one bad file among many
-leaves the store as it was.  Many files are compiled in parallel worker processes (the work is
-pure Python, one core each); what crosses between processes is each plan's graph as N-Quads.
+Many files are compiled in parallel worker processes (the work is pure Python, one core each); what
+crosses between processes is each plan's graph as N-Quads.  New plans are written while later files
+are still compiling, but none of a build counts as written until every file has compiled and the
+build commits (kg.store.PlanWriter): one bad file among many leaves the store as it was.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from importlib import resources
@@ -23,10 +24,9 @@ from plankg.kg.ids import inferred_graph
 from plankg.kg.parse import Plan, parse_plan
 from plankg.kg.read import HTML_SUFFIXES, SUPPORTED, read_document
 from plankg.kg.registry import load_registry
-from plankg.kg.store import ENTITIES_GRAPH, PlanStore
+from plankg.kg.store import ENTITIES_GRAPH, PlanStore, PlanWriter
 
 SEED_FILE = "jiujiang-digital-government-2025.txt"
-WRITE_BATCH = 100  # plans per write: one transaction (or one bulk load) for all of them
 PARALLEL_FROM = 40  # files; fewer are compiled in this process (worker start-up costs ~0.5 s)
 
 
@@ -51,12 +51,13 @@ class Built:
         return [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_QUADS)]
 
 
-def compile_file(path: Path) -> Built:
-    """One file through read, parse, extract and build; PlanError for bad input."""
+def compile_file(path: Path, distinct: bool = False) -> Built:
+    """One file through read, parse, extract and build; PlanError for bad input.
+    `distinct`: the plan's ids carry a hash of its title (PlanIds.for_title)."""
     document = read_document(path)
     plan = parse_plan(document.text, str(path), fallback_title=path.stem)
     extraction = extract(plan, load_registry())
-    ids, triples, shared = build_plan(plan, extraction, document)
+    ids, triples, shared = build_plan(plan, extraction, document, PlanIds.for_title(plan.title, distinct=distinct))
     units = frozenset(u.iri for u in extraction.units.values())
     return Built(str(path), plan, ids, _nquads(triples, ids.graph), _nquads(shared, ENTITIES_GRAPH),
                  len(triples) + len(shared), units)  # fmt: skip
@@ -68,25 +69,29 @@ def _nquads(triples: list[ox.Triple], graph: str) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def compile_files(files: list[Path], on_compiled: Callable[[Built], None] | None = None, jobs: int | None = None):
+def compile_files(files: list[Path], on_compiled: Callable[[Built], None] | None = None,
+                  jobs: int | None = None) -> list[Built]:  # fmt: skip
     """Every file compiled, in order; in parallel worker processes when there are many."""
+    built = []
+    for item in iter_compiled(files, jobs):
+        built.append(item)
+        if on_compiled:
+            on_compiled(item)
+    return built
+
+
+def iter_compiled(files: list[Path], jobs: int | None = None) -> Iterator[Built]:
+    """Each file compiled, in order, as soon as it is; in parallel worker processes when there are many."""
     jobs = jobs or min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_FROM or jobs < 2:
-        results = (compile_file(path) for path in files)
-        executor = None
-    else:  # spawn: the parent may hold an open store, which a forked child must not inherit
-        executor = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
-        results = executor.map(compile_file, files, chunksize=max(1, min(32, len(files) // (jobs * 4))))
-    built = []
-    try:
-        for item in results:
-            built.append(item)
-            if on_compiled:
-                on_compiled(item)
-    finally:
-        if executor is not None:
+        yield from (compile_file(path) for path in files)
+        return
+    # spawn: the parent holds an open store, which a forked child must not inherit
+    with ProcessPoolExecutor(jobs, mp_context=get_context("spawn")) as executor:
+        try:
+            yield from executor.map(compile_file, files, chunksize=max(1, min(32, len(files) // (jobs * 4))))
+        finally:
             executor.shutdown(cancel_futures=True)
-    return built
 
 
 def expand_sources(sources: Iterable[Path]) -> list[Path]:
@@ -113,48 +118,55 @@ def build_into(
     on_written: Callable[[Built], None] | None = None,
     jobs: int | None = None,
 ) -> list[Built]:
-    """Compile every file first (nothing written if one fails), then write the plans' graphs:
-    a plan already in the store is replaced in one transaction (its old graph or its new one,
-    never a mix); new plans are bulk-loaded under a marker that a crash leaves behind, so the
-    next opening of the store drops what was half written."""
-    built = compile_files(files, on_compiled, jobs)
-    duplicates = _same_plan_twice(built)
-    if duplicates:
-        first, second = duplicates
-        raise PlanError(second.path, None, f"is the same plan as {first.path} ({first.plan.title}); build one of them")
-    store.load_ontology()
-    shared_written: set[bytes] = set()
-    for start in range(0, len(built), WRITE_BATCH):
-        batch = built[start : start + WRITE_BATCH]
-        store.write_plans([(item.ids.graph, item.nquads, [inferred_graph(item.ids.graph)]) for item in batch],
-                          shared=_new_lines(batch, shared_written))  # fmt: skip
-        if on_written:
-            for item in batch:
-                on_written(item)
-    store.flush()
+    """Compile every file and write the plans' graphs, as one build (kg.store.PlanWriter): new plans
+    are bulk-loaded while later files compile, plans already in the store are replaced once all have
+    compiled, and nothing counts as written until the build commits, so a bad file or a crash leaves
+    the store as it was.  Two files of the same plan are refused."""
+    built: list[Built] = []
+    keys = PlanKeys(store)
+    with PlanWriter(store) as writer:
+        for item in iter_compiled(files, jobs):
+            item = keys.settle(item)
+            if on_compiled:
+                on_compiled(item)
+            writer.add(item.ids.graph, item.nquads, [inferred_graph(item.ids.graph)])
+            writer.add_shared(item.shared_nquads)
+            built.append(item)
+        store.load_ontology()  # (changed registries) only once every file has compiled
+        writer.commit()
+    if on_written:
+        for item in built:
+            on_written(item)
     return built
 
 
-def _new_lines(batch: list[Built], written: set[bytes]) -> bytes:
-    """The batch's shared N-Quads minus the lines written before: plans name the same units and
-    platforms, so of 126,564 shared quads in 1000 plans only 18,374 differ, and the store's
-    transactional load of the rest (2 s) would only find them there already."""
-    fresh: dict[bytes, None] = {}
-    for item in batch:
-        for line in item.shared_nquads.splitlines():
-            if line and line not in written:
-                fresh[line] = None
-    written.update(fresh)
-    return b"".join(line + b"\n" for line in fresh)
+class PlanKeys:
+    """Which key (and so which IRIs) each plan of a build gets; refuses one plan built twice.
 
+    Titles are keyed by their toneless pinyin, so 福州… and 抚州… would share a key: the second
+    such plan gets the hashed key (PlanIds.for_title(distinct=True)). The second is a plan with a
+    different title seen earlier in this build, or one in the store with a different title built
+    from a different file (from the same file, an edited title is a new version of the same plan,
+    which replaces it). The first plan to take a key keeps it, so a rebuild of either finds its own."""
 
-def _same_plan_twice(built: list[Built]) -> tuple[Built, Built] | None:
-    seen: dict[str, Built] = {}
-    for item in built:
-        if item.ids.graph in seen:
-            return seen[item.ids.graph], item
-        seen[item.ids.graph] = item
-    return None
+    def __init__(self, store: PlanStore) -> None:
+        self.store = store
+        self.first_with: dict[str, Built] = {}  # key → the plan of this build that took it
+
+    def settle(self, item: Built) -> Built:
+        earlier = self.first_with.get(item.ids.key)
+        if earlier is not None:
+            clash = earlier.plan.title != item.plan.title
+        else:
+            held = self.store.plan_origin(item.ids.plan, item.ids.graph)
+            clash = held is not None and held[0] != item.plan.title and held[1] != Path(item.path).resolve().as_uri()
+        if clash:
+            item = compile_file(Path(item.path), distinct=True)
+        first = self.first_with.setdefault(item.ids.key, item)
+        if first is not item:
+            message = f"is the same plan as {first.path} ({first.plan.title}); build one of them"
+            raise PlanError(item.path, None, message)
+        return item
 
 
 def ensure_seeded(store: PlanStore) -> bool:

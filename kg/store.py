@@ -20,8 +20,9 @@ from plankg.kg.sparql import bind_values
 ENV_VAR = "PLANKG_STORE"
 REGISTRY_GRAPH_PREFIX = iri("graph", "ontology") + "/"
 ENTITIES_GRAPH = iri("graph", "entities")  # units, platforms, regions and cited plans several plans name
-MANIFEST_GRAPH = iri("graph", "manifest")  # marks graphs being bulk-loaded: a crash leaves the mark
+MANIFEST_GRAPH = iri("graph", "manifest")  # marks new graphs until their build commits: a crash leaves the mark
 LOADING = PK + "loadInProgress"
+WRITE_BATCH = 100  # plans per bulk load or per transaction
 PREFIXES = {
     "pk": PK,
     "pkid": iri(""),
@@ -92,7 +93,18 @@ class PlanStore(ReadSide):
                 self.store = ox.Store(str(self.path))
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot open the store ({_first_line(exc)})") from exc
-        self._drop_half_loaded()
+        self.drop_unfinished()
+
+    def plan_origin(self, plan: str, graph: str) -> tuple[str, str | None] | None:
+        """(title, IRI of the source file) of the plan built into `graph`, or None when there is none."""
+        if not self.store.contains_named_graph(ox.NamedNode(graph)):
+            return None
+        rows = self.select(
+            "SELECT ?title ?source WHERE { GRAPH ?g { ?plan rdfs:label ?title "
+            "OPTIONAL { ?plan prov:wasDerivedFrom ?source } } }",
+            {"g": ox.NamedNode(graph), "plan": ox.NamedNode(plan)},
+        )
+        return (rows[0]["title"], rows[0]["source"]) if rows else None
 
     # ---- writing ----------------------------------------------------------------------------
 
@@ -114,38 +126,16 @@ class PlanStore(ReadSide):
             raise StoreError(f"writing graph {names} failed: {_first_line(exc)}") from exc
 
     def write_plans(self, plans: list[tuple[str, bytes, Iterable[str]]], shared: bytes = b"") -> None:
-        """Write plans' graphs (graph IRI, its N-Quads, graphs derived from it to drop).
+        """Write plans' graphs (graph IRI, its N-Quads, graphs derived from it to drop) and the
+        descriptions they share, all at once (see PlanWriter)."""
+        with PlanWriter(self) as writer:
+            for graph, data, drops in plans:
+                writer.add(graph, data, drops)
+            writer.add_shared(shared)
+            writer.commit()
 
-        A plan already in the store is replaced in one transaction.  New plans go in through
-        Oxigraph's bulk loader, several times faster but not transactional: a mark for each graph
-        is committed first and removed after, and a store opened with a mark left drops that graph
-        (a crash mid-load leaves no half-written plan behind)."""
-        if shared:  # descriptions several plans share: a graph is a set, so adding one again adds nothing
-            try:
-                self.store.load(shared, format=ox.RdfFormat.N_QUADS)
-            except (OSError, SyntaxError) as exc:
-                raise StoreError(f"writing the shared descriptions failed: {_first_line(exc)}") from exc
-        fresh = [(g, data) for g, data, _ in plans if not self.store.contains_named_graph(ox.NamedNode(g))]
-        fresh_names = {g for g, _ in fresh}
-        replaced = [(g, data, drop) for g, data, drop in plans if g not in fresh_names]
-        if replaced:
-            self.replace_graphs([(g, _triples_of(data), drop) for g, data, drop in replaced])
-        if not fresh:
-            return
-        marks = "\n".join(f"<{g}> <{LOADING}> true ." for g, _ in fresh)
-        derived = " ;\n".join(f"DROP SILENT GRAPH <{g}>" for _, _, drops in plans if _ in fresh_names for g in drops)
-        self._update(f"{derived + ' ;' if derived else ''} INSERT DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
-        self.store.flush()
-        try:
-            self.store.bulk_load(b"".join(data for _, data in fresh), format=ox.RdfFormat.N_QUADS)
-        except (OSError, SyntaxError) as exc:
-            self._drop_half_loaded()
-            raise StoreError(f"loading {len(fresh)} plans failed: {_first_line(exc)}") from exc
-        self.store.flush()
-        self._update(f"DELETE DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
-
-    def _drop_half_loaded(self) -> None:
-        """Drop every graph whose bulk load did not finish (its mark is still there)."""
+    def drop_unfinished(self) -> None:
+        """Drop every graph of a build that did not finish (its mark is still there)."""
         rows = list(self.store.quads_for_pattern(None, ox.NamedNode(LOADING), None, ox.NamedNode(MANIFEST_GRAPH)))
         if not rows:
             return
@@ -223,3 +213,83 @@ def _checksum(data: bytes) -> str:
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+class PlanWriter:
+    """One build's writes: plans are added as they are compiled, and none is finished until commit().
+
+    - A new plan (no graph of that name yet) is bulk-loaded, WRITE_BATCH at a time, while later
+      files are still being compiled: Oxigraph's bulk loader is several times faster than a
+      transaction but not transactional, so each such graph is first marked in MANIFEST_GRAPH.
+      The marks stay until commit() ends; a store opened with marks left drops those graphs, and
+      so does abort() (leaving a `with` block by an exception): a build that fails or is killed
+      leaves none of its new plans behind.
+    - A plan already in the store is replaced at commit(), in transactions of WRITE_BATCH plans
+      (one SPARQL update each): its old graph or its new one, never a mix.
+    - Descriptions plans share (ENTITIES_GRAPH) are collected without repeats and loaded at commit():
+      a graph is a set, and plans name the same units and platforms again and again.
+    """
+
+    def __init__(self, store: PlanStore, batch: int | None = None) -> None:
+        self.store = store
+        self.batch = batch or WRITE_BATCH
+        self._fresh: list[tuple[str, bytes, tuple[str, ...]]] = []
+        self._marked: list[str] = []
+        self._replaced: list[tuple[str, bytes, tuple[str, ...]]] = []
+        self._shared: dict[bytes, None] = {}
+        self.started = False  # True once something was written
+
+    def __enter__(self) -> PlanWriter:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None and self.started:
+            self.store.drop_unfinished()
+
+    def add(self, graph: str, nquads: bytes, drops: Iterable[str] = ()) -> None:
+        item = (graph, nquads, tuple(drops))
+        if self.store.store.contains_named_graph(ox.NamedNode(graph)):
+            self._replaced.append(item)
+            return
+        self._fresh.append(item)
+        if len(self._fresh) >= self.batch:
+            self._load_fresh()
+
+    def add_shared(self, nquads: bytes) -> None:
+        for line in nquads.splitlines():
+            if line:
+                self._shared[line] = None
+
+    def _load_fresh(self) -> None:
+        batch, self._fresh = self._fresh, []
+        self.started = True
+        marks = "\n".join(f"<{g}> <{LOADING}> true ." for g, _, _ in batch)
+        derived = "".join(f"DROP SILENT GRAPH <{d}> ;\n" for _, _, drops in batch for d in drops)
+        self.store._update(f"{derived}INSERT DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
+        self.store.flush()  # the marks are on disk before any quad of the graphs they mark
+        self._marked.extend(g for g, _, _ in batch)
+        try:
+            self.store.store.bulk_load(b"".join(data for _, data, _ in batch), format=ox.RdfFormat.N_QUADS)
+        except (OSError, SyntaxError) as exc:
+            raise StoreError(f"loading {len(batch)} plans failed: {_first_line(exc)}") from exc
+
+    def commit(self) -> None:
+        if self._fresh:
+            self._load_fresh()
+        self.started = True
+        if self._shared:
+            shared, self._shared = b"".join(line + b"\n" for line in self._shared), {}
+            try:
+                self.store.store.load(shared, format=ox.RdfFormat.N_QUADS)
+            except (OSError, SyntaxError) as exc:
+                raise StoreError(f"writing the shared descriptions failed: {_first_line(exc)}") from exc
+        for start in range(0, len(self._replaced), self.batch):
+            batch = self._replaced[start : start + self.batch]
+            self.store.replace_graphs([(g, _triples_of(data), drops) for g, data, drops in batch])
+        self._replaced = []
+        if self._marked:
+            self.store.flush()  # the bulk-loaded graphs are on disk before their marks go
+            marks = "\n".join(f"<{g}> <{LOADING}> true ." for g in self._marked)
+            self.store._update(f"DELETE DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
+            self._marked = []
+        self.store.flush()

@@ -71,6 +71,30 @@ def test_failed_build_leaves_the_store_as_it_was(empty_store: PlanStore, seed_pa
     assert built_plans(empty_store) == {SEED_PLAN}
 
 
+def test_a_bad_file_after_plans_were_bulk_loaded_leaves_the_store_as_it_was(
+    empty_store: PlanStore, seed_path: Path, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New plans are loaded in batches while later files compile; one bad file at the end takes them out again."""
+    import plankg.kg.store as store_module
+
+    build_into(empty_store, [seed_path])
+    before = dump(empty_store)
+    monkeypatch.setattr(store_module, "WRITE_BATCH", 2)
+    loads = []
+    bulk_load = store_module.PlanWriter._load_fresh
+    monkeypatch.setattr(store_module.PlanWriter, "_load_fresh", lambda self: loads.append(1) or bulk_load(self))
+    bad = tmp_path / "zz-bad.txt"
+    bad.write_text("这不是一个工作计划。\n没有任何编号。\n", encoding="utf-8")
+    new_plans = [data_dir / name for name in ("ganzhou_implementation_gbk.txt", "no_lead_plan.txt",
+                                              "numbering_gap_plan.txt", "taipei_style_traditional.txt")]  # fmt: skip
+    with pytest.raises(PlanError) as info:
+        build_into(empty_store, [*new_plans, bad])
+    assert info.value.path == str(bad)
+    assert len(loads) == 2  # four new plans went into the store before the bad file was read
+    assert dump(empty_store) == before
+    assert built_plans(empty_store) == {SEED_PLAN}
+
+
 def test_failed_first_build_leaves_an_empty_store(empty_store: PlanStore, tmp_path: Path) -> None:
     bad = tmp_path / "bad.html"
     bad.write_text("<html><body><p>没有计划</p></body></html>", encoding="utf-8")
@@ -300,3 +324,48 @@ def test_bind_values_refuses_a_query_without_a_group() -> None:
 
 def test_bind_values_without_bindings_is_the_identity() -> None:
     assert bind_values("SELECT * { ?s ?p ?o }", {}) == "SELECT * { ?s ?p ?o }"
+
+
+def _homophone_plans(folder: Path, data_dir: Path) -> tuple[Path, Path]:
+    """Two plans whose titles differ only in 福 / 抚, both fu in toneless pinyin."""
+    text = (data_dir / "no_lead_plan.txt").read_text(encoding="utf-8")
+    folder.mkdir(exist_ok=True)
+    paths = []
+    for place in ("福州市", "抚州市"):
+        path = folder / f"{place}.txt"
+        path.write_text(text.replace("萍乡市", place), encoding="utf-8")
+        paths.append(path)
+    return paths[0], paths[1]
+
+
+def test_homophone_titles_get_two_plans_built_together_or_apart(tmp_path: Path, data_dir: Path) -> None:
+    fuzhou, fuzhou_jx = _homophone_plans(tmp_path / "plans", data_dir)
+    tasks_per_graph = "SELECT ?g (COUNT(?t) AS ?n) WHERE { GRAPH ?g { ?t a pk:Task } } GROUP BY ?g"
+
+    together = PlanStore(tmp_path / "together")
+    built = build_into(together, [fuzhou, fuzhou_jx])
+    assert len({item.ids.plan for item in built}) == 2
+    titles = {"福州市政务数据治理2025年工作要点", "抚州市政务数据治理2025年工作要点"}
+    assert {p.title for p in together.plans()} >= titles
+    assert sorted(int(r["n"]) for r in together.select(tasks_per_graph)) == [4, 4]
+
+    apart = PlanStore(tmp_path / "apart")
+    (first,) = build_into(apart, [fuzhou])
+    (second,) = build_into(apart, [fuzhou_jx])
+    assert first.ids.plan != second.ids.plan
+    assert second.ids.key.startswith(first.ids.key + "-")
+    # rebuilding either finds its own key again and replaces only its own graph
+    assert build_into(apart, [fuzhou_jx])[0].ids.plan == second.ids.plan
+    assert build_into(apart, [fuzhou])[0].ids.plan == first.ids.plan
+    assert sorted(int(r["n"]) for r in apart.select(tasks_per_graph)) == [4, 4]
+
+
+def test_an_edited_title_in_the_same_file_replaces_the_plan(tmp_path: Path, data_dir: Path) -> None:
+    fuzhou, _ = _homophone_plans(tmp_path / "plans", data_dir)
+    store = PlanStore(tmp_path / "store")
+    (first,) = build_into(store, [fuzhou])
+    fuzhou.write_text(fuzhou.read_text(encoding="utf-8").replace("福州市", "抚州市"), encoding="utf-8")
+    (again,) = build_into(store, [fuzhou])  # a typo in the title fixed: the same plan, a new version
+    assert again.ids.plan == first.ids.plan
+    assert [p.title for p in store.plans() if p.graph == first.ids.graph] == ["抚州市政务数据治理2025年工作要点"]
+    assert count(store, "SELECT (COUNT(?t) AS ?n) WHERE { ?t a pk:Task }") == 4
