@@ -105,9 +105,15 @@ class EngineStats:
 # ---- the worker process ------------------------------------------------------------------------
 
 
-def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes: dict[str, str]) -> None:
+def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes: dict[str, str],
+                 memory_limit: int | None = None) -> None:  # fmt: skip
     """Load the dump into memory, then answer requests until the pipe closes or None arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent stops us
+    if memory_limit:
+        import resource
+
+        # past it an allocation fails, and the engine (Rust) aborts the process: the parent sees the pipe close
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
         store = ox.Store()
         store.load(path=dump_path, format=ox.RdfFormat.N_QUADS)
@@ -232,13 +238,14 @@ def uses_service(sparql: str) -> bool:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx, dump_path: Path, generation: int, prefixes: dict, turtle_prefixes: dict) -> None:
+    def __init__(self, ctx, dump_path: Path, generation: int, prefixes: dict, turtle_prefixes: dict,
+                 memory_limit: int | None = None) -> None:  # fmt: skip
         self.generation = generation
         parent_end, child_end = ctx.Pipe()
         self.conn = parent_end
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child_end, str(dump_path), prefixes, turtle_prefixes),
+            args=(child_end, str(dump_path), prefixes, turtle_prefixes, memory_limit),
             name=f"plankg-query-{generation}",
             daemon=True,
         )
@@ -350,7 +357,7 @@ class Engine:
             del store  # releases the store's lock: `plankg build` may write to it while we serve
 
     def _spawn(self, generation: int, dump: Path) -> _Worker:
-        worker = _Worker(self._ctx, dump, generation, self.prefixes, self.turtle_prefixes)
+        worker = _Worker(self._ctx, dump, generation, self.prefixes, self.turtle_prefixes, self.settings.worker_memory)
         with self._all_lock:
             self._all.add(worker)
         try:
@@ -447,7 +454,9 @@ class Engine:
             limit = self.settings.timeout
             raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
         if status == "crashed":
-            raise EngineUnavailable("the query engine stopped while answering; try again")
+            limit = self.settings.worker_memory
+            why = f" (a query that needs more than the worker's {limit / 2**20:.0f} MiB of memory ends it)"
+            raise EngineUnavailable(f"the query engine stopped while answering{why if limit else ''}; try again")
         _, reason, message = reply
         if reason == "syntax":
             raise QuerySyntaxError(message)
@@ -602,6 +611,7 @@ class Engine:
             "restarts": self.stats.restarts,
             "timeout_seconds": self.settings.timeout,
             "row_cap": self.settings.row_cap,
+            "worker_memory_mib": round(self.settings.worker_memory / 2**20) if self.settings.worker_memory else None,
             "read_only": self.settings.update_token is None,
             "uptime_seconds": round(time.time() - self.stats.started, 1),
             "pid": os.getpid(),

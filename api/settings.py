@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,9 @@ class Settings:
         without one the service is read-only and every update gets 403.
     workers: query worker processes, each with its own in-memory copy of the graph.
     max_query_bytes: the largest query text accepted (413 above it).
+    worker_memory: the most address space (bytes) one query worker may take (RLIMIT_AS), the graph
+        included; a query that needs more ends its worker, the client gets 503 and a fresh worker
+        starts. None: no limit of plankg's own.
     """
 
     store_path: Path | None = None
@@ -27,6 +31,7 @@ class Settings:
     update_token: str | None = None
     workers: int = 2
     max_query_bytes: int = 1_000_000
+    worker_memory: int | None = None
 
     def __post_init__(self) -> None:
         if self.timeout <= 0:
@@ -35,5 +40,17 @@ class Settings:
             raise ValueError("row_cap must be at least 1")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
+        if self.worker_memory is not None and self.worker_memory < 64 * 2**20:
+            raise ValueError("worker_memory must be at least 64 MiB")
         if self.update_token is not None and not self.update_token.strip():
             raise ValueError("update_token must not be empty")
+
+
+def default_worker_memory(workers: int) -> int | None:
+    """A share of the machine's memory per worker, so that runaway queries in every worker at once
+    still leave room for the rest: physical memory / (workers + 1). None where it cannot be read."""
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+    return max(64 * 2**20, total // (workers + 1))

@@ -508,18 +508,26 @@ def serve(
         typer.Option(envvar="PLANKG_UPDATE_TOKEN", help="Accept updates with 'Authorization: Bearer TOKEN'."),
     ] = None,
     workers: Annotated[int, typer.Option(help="Query worker processes, each with the graph in memory.")] = 2,
+    worker_memory: Annotated[
+        int | None,
+        typer.Option(help="MiB of memory one query worker may take (0: no limit); "
+                     "default: the machine's memory / (workers + 1)."),
+    ] = None,
 ) -> None:
     """Serve the graph: SPARQL endpoint, REST API, Linked Data and pages, in memory, read-only by default."""
     import uvicorn
     from plankg.api.app import create_app
-    from plankg.api.settings import Settings
+    from plankg.api.settings import Settings, default_worker_memory
 
     target = open_store(store)  # seeds an empty store, and fails clearly if it is locked
     path = target.path
     del target  # the service copies the graph into memory and leaves the store free
     try:
+        if worker_memory is not None and (worker_memory < 0 or 0 < worker_memory < 64):
+            raise ValueError(f"--worker-memory {worker_memory}: expected 0 (no limit) or at least 64 MiB")
+        memory = default_worker_memory(workers) if worker_memory is None else (worker_memory * 2**20 or None)
         settings = Settings(store_path=path, timeout=timeout, row_cap=row_cap, update_token=update_token,
-                            workers=workers)  # fmt: skip
+                            workers=workers, worker_memory=memory)  # fmt: skip
     except ValueError as exc:
         fail(str(exc))
     shown = f"[{host}]" if ":" in host else host

@@ -102,3 +102,28 @@ def test_answers_larger_than_a_pipe_buffer_arrive_whole_under_concurrency(api_st
             runner.run(scenario())
     else:
         run(scenario())
+
+
+def test_a_query_past_the_worker_memory_limit_ends_only_its_worker(api_store):
+    """ORDER BY over a cross join of the graph with itself must hold tens of millions of rows: past the
+    worker's memory limit the worker dies, the client gets EngineUnavailable (503), and the pool answers
+    the next query from a fresh worker."""
+    from plankg.api.engine import EngineUnavailable
+
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
+
+    async def scenario():
+        engine = Engine(Settings(store_path=api_store, workers=1, timeout=60, worker_memory=512 * 2**20))
+        await engine.start()
+        try:
+            started = asyncio.get_running_loop().time()
+            with pytest.raises(EngineUnavailable, match="512 MiB"):
+                await engine.query(hungry)
+            assert asyncio.get_running_loop().time() - started < 50  # the limit stopped it, not the timeout
+            result = await engine.query("ASK { ?t a pk:Task }")
+            assert json.loads(result.data)["boolean"] is True
+            assert engine.status()["restarts"] == 1
+        finally:
+            await engine.stop()
+
+    run(scenario())

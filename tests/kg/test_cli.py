@@ -419,3 +419,18 @@ def test_export_to_a_missing_folder(tmp_path: Path, monkeypatch, capsys) -> None
     out = tmp_path / "no" / "such" / "dir" / "kg.ttl"
     result = run_main(monkeypatch, capsys, "export", "--format", "ttl", "--out", out, "--store", tmp_path / "store")
     assert_clean_failure(result, str(out))
+
+
+@pytest.mark.parametrize("value", ["-5", "10"])
+def test_serve_refuses_a_worker_memory_it_cannot_run_with(cli_store: Path, value: str) -> None:
+    result = invoke("serve", "--store", cli_store, "--port", "9", "--worker-memory", value)
+    assert result.exit_code == 1
+    assert f"--worker-memory {value}: expected 0 (no limit) or at least 64 MiB" in result.stderr
+
+
+def test_the_default_worker_memory_is_a_share_of_the_machine() -> None:
+    from plankg.api.settings import default_worker_memory
+
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    assert default_worker_memory(2) == total // 3
+    assert default_worker_memory(1) == total // 2
