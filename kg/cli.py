@@ -9,8 +9,7 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
-from plankg.kg.errors import PlanError
-from plankg.kg.remote import RemoteError
+from plankg.kg.errors import PlanError, RemoteError
 from plankg.kg.store import PlanStore, StoreError, default_store_path
 from rich.console import Console
 

@@ -15,3 +15,7 @@ class PlanError(Exception):
 
     def __reduce__(self):  # raised in a worker process, it crosses back whole
         return (type(self), (self.path, self.line, self.message))
+
+
+class RemoteError(Exception):
+    """The endpoint is down, refuses, or answers with an error."""

@@ -12,15 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
+from plankg.kg.errors import RemoteError  # defined there: the CLI catches it without importing this module
 from plankg.kg.sparql import bind_values
 from plankg.kg.store import PREFIXES, PlanStore, ReadSide
 
 TIMEOUT_SECONDS = 60
 USER_AGENT = "plankg"
-
-
-class RemoteError(Exception):
-    """The endpoint is down, refuses, or answers with an error."""
 
 
 def prefixed(sparql: str) -> str:
