@@ -65,8 +65,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = Engine(settings)
         await engine.start()
         app.state.engine = engine
-        # the coordination matrix is read once now, in the background, so /api/coordination answers at once
-        warm = asyncio.create_task(rest.coordination_data(engine))
+        # the coordination matrix is read once the workers answer from memory, in the background, so that
+        # /api/coordination answers at once
+        warm = asyncio.create_task(_warm_up(engine))
         warm.add_done_callback(lambda task: task.cancelled() or task.exception())
         log.info("plankg: %d triples in memory, %d query workers", engine.stats.triples, settings.workers)
         try:
@@ -90,6 +91,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_docs(app)
     _add_error_handlers(app)
     return app
+
+
+async def _warm_up(engine: Engine) -> None:
+    await engine.wait_in_memory()
+    await rest.coordination_data(engine)
 
 
 def _add_docs(app: FastAPI) -> None:

@@ -1,11 +1,15 @@
 """The query engine of the service: the graph in memory, in a pool of worker processes.
 
-At start the on-disk store (filled with the bundled seed plan if it is empty) is dumped once to
-N-Quads in a temporary folder, and each worker process ('spawn' context) loads that dump into an
-in-memory pyoxigraph.Store. A query is sent to an idle worker as text, with its parameters as
-N-Triples terms and the result formats it may use; the worker answers with bytes, a media type and
-a row count. The event loop never waits on a worker: it watches the worker's pipe (add_reader) and
-reads the answer once it is there, with a timer for the time limit.
+At start the on-disk store (filled with the bundled seed plan if it is empty) is copied to a temporary
+folder (a RocksDB checkpoint: hard links, milliseconds), which each worker process ('spawn' context)
+opens read-only and answers from at once. Meanwhile the parent dumps the copy to N-Quads, and each
+worker loads that into an in-memory pyoxigraph.Store and answers from memory from then on (6-9x faster
+on large graphs); /api/status counts the workers that do.
+
+A query is sent to an idle worker as text, with its parameters as N-Triples terms and the result
+formats it may use; the worker answers with bytes, a media type and a row count. The event loop never
+waits on a worker: it watches the worker's pipe (add_reader) and reads the answer once it is there,
+with a timer for the time limit.
 
 - A query over the time limit: its worker is killed (SIGKILL), the client gets QueryTimeout (503),
   and a fresh worker is started in the background; the other workers go on answering meanwhile.
@@ -102,12 +106,24 @@ class EngineStats:
     triples: int = 0
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation of the graph: a copy of the on-disk store (hard links where the file system allows)
+    that workers open read-only at once, and the N-Quads dump of it they load into memory, which the
+    parent writes in the background (it appears under its name only once complete)."""
+
+    path: Path
+    dump: Path
+    triples: int
+
+
 # ---- the worker process ------------------------------------------------------------------------
 
 
-def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes: dict[str, str],
+def _worker_main(conn, snapshot: str, dump_path: str, prefixes: dict[str, str], turtle_prefixes: dict[str, str],
                  memory_limit: int | None = None) -> None:  # fmt: skip
-    """Load the dump into memory, then answer requests until the pipe closes or None arrives."""
+    """Answer from the on-disk snapshot at once, from memory as soon as the dump is loaded; until the
+    pipe closes or None arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent stops us
     if memory_limit:
         import resource
@@ -115,12 +131,12 @@ def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes
         # past it an allocation fails, and the engine (Rust) aborts the process: the parent sees the pipe close
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
-        store = ox.Store()
-        store.load(path=dump_path, format=ox.RdfFormat.N_QUADS)
-        conn.send(("ready", len(store)))
+        current = [ox.Store.read_only(snapshot)]  # opens in milliseconds; queries run 6-9x slower than in memory
+        conn.send(("ready",))
     except Exception as exc:  # reported to the parent, which logs it
-        conn.send(("error", "failed", f"loading the graph failed: {exc}"))
+        conn.send(("error", "failed", f"opening the graph failed: {exc}"))
         return
+    threading.Thread(target=_load_into_memory, args=(current, Path(dump_path)), daemon=True).start()
     while True:
         try:
             request = conn.recv()
@@ -128,6 +144,7 @@ def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes
             return
         if request is None:
             return
+        store = current[0]
         try:
             reply = _answer(store, prefixes, turtle_prefixes, *request)
         except Exception as exc:  # never let one query end the worker
@@ -136,6 +153,25 @@ def _worker_main(conn, dump_path: str, prefixes: dict[str, str], turtle_prefixes
             conn.send(reply)
         except (EOFError, OSError):
             return
+
+
+def _load_into_memory(current: list[ox.Store], dump: Path) -> None:
+    """Wait for the parent's N-Quads dump of the snapshot, load it into memory, then answer from there
+    (pyoxigraph releases the GIL while loading: queries go on meanwhile). A marker file next to the dump
+    tells the parent this worker answers from memory now."""
+    while not dump.exists():
+        time.sleep(0.05)
+    try:
+        store = ox.Store()
+        store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    except (OSError, SyntaxError, MemoryError):  # the snapshot still answers, only slower
+        return
+    current[0] = store
+    in_memory_marker(dump, os.getpid()).touch()
+
+
+def in_memory_marker(dump: Path, pid: int) -> Path:
+    return dump.with_name(f"{dump.name}.in-memory.{pid}")
 
 
 def _answer(
@@ -238,28 +274,30 @@ def uses_service(sparql: str) -> bool:
 class _Worker:
     """One worker process and the parent's end of its pipe."""
 
-    def __init__(self, ctx, dump_path: Path, generation: int, prefixes: dict, turtle_prefixes: dict,
+    def __init__(self, ctx, snapshot: Snapshot, generation: int, prefixes: dict, turtle_prefixes: dict,
                  memory_limit: int | None = None) -> None:  # fmt: skip
         self.generation = generation
+        self.snapshot = snapshot
         parent_end, child_end = ctx.Pipe()
         self.conn = parent_end
         self.process = ctx.Process(
             target=_worker_main,
-            args=(child_end, str(dump_path), prefixes, turtle_prefixes, memory_limit),
+            args=(child_end, str(snapshot.path), str(snapshot.dump), prefixes, turtle_prefixes, memory_limit),
             name=f"plankg-query-{generation}",
             daemon=True,
         )
         self.process.start()
         child_end.close()
-        self.triples = 0
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
-            raise EngineUnavailable(f"a query worker did not load the graph within {timeout:.0f} s")
+            raise EngineUnavailable(f"a query worker did not open the graph within {timeout:.0f} s")
         message = self.conn.recv()
         if message[0] != "ready":
             raise EngineUnavailable(message[-1])
-        self.triples = message[1]
+
+    def in_memory(self) -> bool:
+        return self.process.pid is not None and in_memory_marker(self.snapshot.dump, self.process.pid).exists()
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -299,7 +337,8 @@ class Engine:
         self._idle: asyncio.Queue[_Worker] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._generation = 0
-        self._dump: Path | None = None
+        self._snapshot: Snapshot | None = None
+        self._retired: Snapshot | None = None  # the generation before, whose workers may still be answering
         self._tmpdir: Path | None = None
         self._update_lock: asyncio.Lock | None = None
         self._all: set[_Worker] = set()
@@ -320,7 +359,8 @@ class Engine:
         self._idle = asyncio.Queue()
         self._update_lock = asyncio.Lock()
         self._tmpdir = Path(tempfile.mkdtemp(prefix="plankg-serve-"))
-        self._dump = await self._in_thread(self._dump_store, None)
+        self._snapshot = await self._in_thread(self._take_snapshot, None)
+        self._threads.submit(self._write_dump, self._snapshot)
         await self._start_generation()
 
     async def stop(self) -> None:
@@ -334,8 +374,8 @@ class Engine:
         if self._tmpdir is not None:
             shutil.rmtree(self._tmpdir, ignore_errors=True)
 
-    def _dump_store(self, update: str | None) -> Path:
-        """Open the on-disk store (seeding it if empty), apply `update` if any, dump it, close it."""
+    def _take_snapshot(self, update: str | None) -> Snapshot:
+        """Open the on-disk store (seeding it if empty), apply `update` if any, copy it, close it."""
         from plankg.kg.pipeline import ensure_seeded
         from plankg.kg.store import PlanStore, default_store_path
 
@@ -348,16 +388,29 @@ class Engine:
             else:
                 ensure_seeded(store)
             assert self._tmpdir is not None
-            target = self._tmpdir / f"graph-{self._generation + (1 if update is not None else 0)}.nq"
-            with open(target, "wb") as out:
-                store.store.dump(out, format=ox.RdfFormat.N_QUADS)
+            name = f"graph-{self._generation + (1 if update is not None else 0)}"
+            store.store.backup(str(self._tmpdir / name))  # RocksDB checkpoint: hard links, milliseconds
             self.stats.triples = len(store.store)
-            return target
+            return Snapshot(self._tmpdir / name, self._tmpdir / f"{name}.nq", self.stats.triples)
         finally:
             del store  # releases the store's lock: `plankg build` may write to it while we serve
 
-    def _spawn(self, generation: int, dump: Path) -> _Worker:
-        worker = _Worker(self._ctx, dump, generation, self.prefixes, self.turtle_prefixes, self.settings.worker_memory)
+    @staticmethod
+    def _write_dump(snapshot: Snapshot) -> None:
+        """The snapshot as N-Quads, for the workers to load into memory (runs in an engine thread)."""
+        partial = snapshot.dump.with_name(snapshot.dump.name + ".part")
+        try:
+            source = ox.Store.read_only(str(snapshot.path))
+            with open(partial, "wb") as out:
+                source.dump(out, format=ox.RdfFormat.N_QUADS)
+            del source
+            partial.rename(snapshot.dump)  # complete, under the name the workers wait for
+        except OSError as exc:  # the workers go on answering from the snapshot on disk
+            log.error("dumping the graph for the query workers failed: %s", exc)
+
+    def _spawn(self, generation: int, snapshot: Snapshot) -> _Worker:
+        worker = _Worker(self._ctx, snapshot, generation, self.prefixes, self.turtle_prefixes,
+                         self.settings.worker_memory)  # fmt: skip
         with self._all_lock:
             self._all.add(worker)
         try:
@@ -368,10 +421,10 @@ class Engine:
         return worker
 
     async def _start_generation(self) -> None:
-        generation, dump = self._generation, self._dump
-        assert dump is not None
+        generation, snapshot = self._generation, self._snapshot
+        assert snapshot is not None
         workers = await asyncio.gather(
-            *(self._in_thread(self._spawn, generation, dump) for _ in range(self.settings.workers))
+            *(self._in_thread(self._spawn, generation, snapshot) for _ in range(self.settings.workers))
         )
         for worker in workers:
             self._release(worker)
@@ -399,10 +452,10 @@ class Engine:
         for attempt in range(1, RESPAWN_ATTEMPTS + 1):
             if self._stopping or generation != self._generation:
                 return
-            dump = self._dump
-            assert dump is not None
+            snapshot = self._snapshot
+            assert snapshot is not None
             try:
-                worker = self._spawn(generation, dump)
+                worker = self._spawn(generation, snapshot)
             except Exception as exc:
                 log.error("starting a query worker failed (attempt %d): %s", attempt, exc)
                 time.sleep(min(2**attempt, 30))
@@ -414,6 +467,17 @@ class Engine:
     async def _in_thread(self, function, *args):
         assert self._loop is not None
         return await self._loop.run_in_executor(self._threads, function, *args)
+
+    async def wait_in_memory(self, timeout: float = READY_TIMEOUT) -> bool:
+        """Until every worker of the current generation answers from memory (True), or `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not self._stopping:
+            with self._all_lock:
+                current = [w for w in self._all if w.generation == self._generation]
+            if len(current) >= self.settings.workers and all(w.in_memory() for w in current):
+                return True
+            await asyncio.sleep(0.05)
+        return False
 
     # ---- queries ----
 
@@ -557,11 +621,11 @@ class Engine:
         assert self._update_lock is not None
         prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in self.prefixes.items())
         async with self._update_lock:
-            old_dump = self._dump
+            old = self._snapshot
             from plankg.kg.store import StoreError
 
             try:
-                dump = await self._in_thread(self._dump_store, prologue + sparql)
+                snapshot = await self._in_thread(self._take_snapshot, prologue + sparql)
             except SyntaxError as exc:
                 raise QuerySyntaxError(str(exc)) from exc
             except StoreError as exc:
@@ -569,14 +633,15 @@ class Engine:
             except OSError as exc:
                 raise QueryFailed(f"the update failed: {exc}") from exc
             generation = self._generation + 1
+            self._threads.submit(self._write_dump, snapshot)
             workers = await asyncio.gather(
-                *(self._in_thread(self._spawn, generation, dump) for _ in range(self.settings.workers)),
+                *(self._in_thread(self._spawn, generation, snapshot) for _ in range(self.settings.workers)),
                 return_exceptions=True,
             )
             started = [w for w in workers if isinstance(w, _Worker)]
             if not started:
                 raise EngineUnavailable(f"the update was applied but no worker could load it: {workers[0]}")
-            self._dump, self._generation = dump, generation
+            self._snapshot, self._generation = snapshot, generation
             for worker in started:
                 self._release(worker)
             # idle workers of the old generation are retired now; busy ones when they finish
@@ -592,18 +657,25 @@ class Engine:
                 self._idle.put_nowait(worker)
             for _ in range(self.settings.workers - len(started)):
                 self._threads.submit(self._respawn, generation)
-            if old_dump is not None and old_dump != dump:
-                old_dump.unlink(missing_ok=True)
+            if old is not None:
+                # workers of the old generation have it in memory or open; its copy on disk goes with the next update
+                old.dump.unlink(missing_ok=True)
+                if self._retired is not None:
+                    self._threads.submit(shutil.rmtree, self._retired.path, True)
+                self._retired = old
 
     # ---- for /api/status ----
 
     def status(self) -> dict:
         idle = self._idle.qsize() if self._idle is not None else 0
         with self._all_lock:
+            current = [w for w in self._all if w.alive() and w.generation == self._generation]
             alive = sum(1 for w in self._all if w.alive())
+        in_memory = sum(1 for w in current if w.in_memory())
         return {
             "workers": self.settings.workers,
             "workers_alive": alive,
+            "workers_in_memory": in_memory,
             "workers_idle": idle,
             "triples": self.stats.triples,
             "queries": self.stats.queries,

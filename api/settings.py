@@ -6,6 +6,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+# address space a worker needs before any query: Python, the graph, and the ~0.8 GiB RocksDB reserves for its
+# cache while the worker answers from the on-disk snapshot
+MIN_WORKER_MEMORY = 1024 * 2**20
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -40,8 +44,8 @@ class Settings:
             raise ValueError("row_cap must be at least 1")
         if self.workers < 1:
             raise ValueError("workers must be at least 1")
-        if self.worker_memory is not None and self.worker_memory < 64 * 2**20:
-            raise ValueError("worker_memory must be at least 64 MiB")
+        if self.worker_memory is not None and self.worker_memory < MIN_WORKER_MEMORY:
+            raise ValueError(f"worker_memory must be at least {MIN_WORKER_MEMORY // 2**20} MiB")
         if self.update_token is not None and not self.update_token.strip():
             raise ValueError("update_token must not be empty")
 
@@ -53,4 +57,4 @@ def default_worker_memory(workers: int) -> int | None:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         return None
-    return max(64 * 2**20, total // (workers + 1))
+    return max(MIN_WORKER_MEMORY, total // (workers + 1))

@@ -5,8 +5,10 @@
 
 Prints, side by side in one run: requests per second of /sparql for a few canned queries with N
 client threads (keep-alive connections, results read in full); the time from starting each server to
-its first answer; and how long a runaway query (a fourfold cross join) takes to be stopped by
-plankg's time limit. `oxigraph serve` (pip package oxigraph) is skipped when it is not installed.
+its first answer (plankg answers from an on-disk snapshot at once, and the rates are measured once
+every worker answers from memory, which is timed too); and how long a runaway query (a fourfold
+cross join) takes to be stopped by plankg's time limit. `oxigraph serve` (pip package oxigraph) is
+skipped when it is not installed.
 
 With --corpus N the data is N synthetic plans (benchmarks/corpus.py) instead of the seed; then also
 rdflib-endpoint (pip package rdflib-endpoint, an rdflib Dataset with the union as default graph)
@@ -97,6 +99,18 @@ def once(endpoint: str, query: str, timeout: float = 300) -> tuple[float, int | 
     return time.perf_counter() - started, response.status_code, len(response.content)
 
 
+def wait_in_memory(server: Server, workers: int, limit: float) -> float:
+    """plankg serve answers at once from its on-disk snapshot; the figures are taken once every worker
+    answers from memory (/api/status). Seconds from the server's start."""
+    status_url = server.url.rsplit("/", 1)[0] + "/api/status"
+    with httpx.Client(timeout=5) as http:
+        while time.monotonic() - server.started < limit:
+            if http.get(status_url).json().get("workers_in_memory", 0) >= workers:
+                return time.monotonic() - server.started
+            time.sleep(0.05)
+    raise RuntimeError(f"plankg serve: the workers did not load the graph into memory within {limit:g} s")
+
+
 class Server:
     def __init__(self, name: str, command: list[str], url: str, cwd: Path | None = None) -> None:
         self.name, self.url = name, url
@@ -162,6 +176,7 @@ def main() -> None:
             f"http://127.0.0.1:{port}/sparql",
         )  # fmt: skip
         servers["plankg serve"].wait(600)
+        plankg_in_memory = wait_in_memory(servers["plankg serve"], args.workers, 600)
 
         if shutil.which("oxigraph"):
             location = work / "oxigraph"
@@ -219,7 +234,8 @@ def main() -> None:
             for note in notes:
                 print(note)
 
-        print("\ntime from start to first answer: " + ", ".join(f"{n} {servers[n].ready_in:.2f} s" for n in names))
+        print("\ntime from start to first answer: " + ", ".join(f"{n} {servers[n].ready_in:.2f} s" for n in names)
+              + f"; plankg serve answers from memory (every worker) after {plankg_in_memory:.2f} s")
 
         if args.corpus:
             print("\nresident memory, whole process tree: "

@@ -516,14 +516,15 @@ def serve(
     """Serve the graph: SPARQL endpoint, REST API, Linked Data and pages, in memory, read-only by default."""
     import uvicorn
     from plankg.api.app import create_app
-    from plankg.api.settings import Settings, default_worker_memory
+    from plankg.api.settings import MIN_WORKER_MEMORY, Settings, default_worker_memory
 
     target = open_store(store)  # seeds an empty store, and fails clearly if it is locked
     path = target.path
     del target  # the service copies the graph into memory and leaves the store free
     try:
-        if worker_memory is not None and (worker_memory < 0 or 0 < worker_memory < 64):
-            raise ValueError(f"--worker-memory {worker_memory}: expected 0 (no limit) or at least 64 MiB")
+        if worker_memory is not None and (worker_memory < 0 or 0 < worker_memory * 2**20 < MIN_WORKER_MEMORY):
+            least = MIN_WORKER_MEMORY // 2**20
+            raise ValueError(f"--worker-memory {worker_memory}: expected 0 (no limit) or at least {least} MiB")
         memory = default_worker_memory(workers) if worker_memory is None else (worker_memory * 2**20 or None)
         settings = Settings(store_path=path, timeout=timeout, row_cap=row_cap, update_token=update_token,
                             workers=workers, worker_memory=memory)  # fmt: skip

@@ -113,16 +113,50 @@ def test_a_query_past_the_worker_memory_limit_ends_only_its_worker(api_store):
     hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f } ORDER BY ?c ?f"
 
     async def scenario():
-        engine = Engine(Settings(store_path=api_store, workers=1, timeout=60, worker_memory=512 * 2**20))
+        engine = Engine(Settings(store_path=api_store, workers=1, timeout=60, worker_memory=1536 * 2**20))
         await engine.start()
         try:
             started = asyncio.get_running_loop().time()
-            with pytest.raises(EngineUnavailable, match="512 MiB"):
+            with pytest.raises(EngineUnavailable, match="1536 MiB"):
                 await engine.query(hungry)
             assert asyncio.get_running_loop().time() - started < 50  # the limit stopped it, not the timeout
             result = await engine.query("ASK { ?t a pk:Task }")
             assert json.loads(result.data)["boolean"] is True
             assert engine.status()["restarts"] == 1
+        finally:
+            await engine.stop()
+
+    run(scenario())
+
+
+def test_workers_answer_from_the_snapshot_at_once_and_from_memory_once_the_dump_is_there(api_store, monkeypatch):
+    import threading
+
+    import pyoxigraph as ox
+
+    dump_allowed = threading.Event()
+    write_dump = Engine._write_dump
+
+    def held_back(snapshot):
+        dump_allowed.wait(30)
+        write_dump(snapshot)
+
+    monkeypatch.setattr(Engine, "_write_dump", staticmethod(held_back))
+    query = ("SELECT ?unit WHERE { ?task pk:mentionsPlatform ?p ; pk:involvedUnit ?unit . ?p skos:prefLabel ?name } "
+             "ORDER BY ?unit")
+
+    async def scenario():
+        engine = Engine(Settings(store_path=api_store, workers=2))
+        await engine.start()
+        try:
+            from_disk = json.loads((await engine.query(query, {"name": ox.Literal("赣通码", language="zh")})).data)
+            assert engine.status()["workers_in_memory"] == 0
+            dump_allowed.set()
+            assert await engine.wait_in_memory(30)
+            assert engine.status()["workers_in_memory"] == 2
+            for _ in range(2):  # both workers, from memory now: the same answer
+                answer = json.loads((await engine.query(query, {"name": ox.Literal("赣通码", language="zh")})).data)
+                assert answer == from_disk and len({r["unit"]["value"] for r in answer["results"]["bindings"]}) == 9
         finally:
             await engine.stop()
 
