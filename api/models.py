@@ -225,6 +225,7 @@ class Status(BaseModel):
     store: str | None
     workers: int
     workers_alive: int
+    workers_in_memory: int  # the others answer from the on-disk snapshot while they load the graph
     workers_idle: int
     triples: int
     queries: int
@@ -232,6 +233,7 @@ class Status(BaseModel):
     restarts: int
     timeout_seconds: float
     row_cap: int
+    worker_memory_mib: int | None
     read_only: bool
     uptime_seconds: float
     pid: int

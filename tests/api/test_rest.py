@@ -147,6 +147,8 @@ def test_status(client):
     assert status["workers"] == 2
     assert status["triples"] > 4000
     assert status["read_only"] is True
+    assert 0 <= status["workers_in_memory"] <= 2  # the workers load the graph into memory after answering starts
+    assert status["worker_memory_mib"] is None  # the test settings set no limit
 
 
 # ---- Linked Data -------------------------------------------------------------------------------
