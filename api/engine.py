@@ -35,7 +35,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,12 +125,12 @@ def _worker_main(conn, snapshot: str, dump_path: str, prefixes: dict[str, str], 
     """Answer from the on-disk snapshot at once, from memory as soon as the dump is loaded; until the
     pipe closes or None arrives."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the parent stops us
-    if memory_limit:
-        import resource
-
-        # past it an allocation fails, and the engine (Rust) aborts the process: the parent sees the pipe close
-        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
     try:
+        if memory_limit:
+            import resource
+
+            # past it an allocation fails, and the engine (Rust) aborts the process: the parent sees the pipe close
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         current = [ox.Store.read_only(snapshot)]  # opens in milliseconds; queries run 6-9x slower than in memory
         conn.send(("ready",))
     except Exception as exc:  # reported to the parent, which logs it
@@ -161,17 +161,35 @@ def _load_into_memory(current: list[ox.Store], dump: Path) -> None:
     tells the parent this worker answers from memory now."""
     while not dump.exists():
         time.sleep(0.05)
+    if not _fits_in_memory(dump):  # past the limit the engine would abort the worker, and its successor too
+        worker_marker(dump, os.getpid(), "on-disk").touch()
+        return
     try:
         store = ox.Store()
         store.load(path=str(dump), format=ox.RdfFormat.N_QUADS)
     except (OSError, SyntaxError, MemoryError):  # the snapshot still answers, only slower
+        worker_marker(dump, os.getpid(), "on-disk").touch()
         return
     current[0] = store
-    in_memory_marker(dump, os.getpid()).touch()
+    worker_marker(dump, os.getpid(), "in-memory").touch()
 
 
-def in_memory_marker(dump: Path, pid: int) -> Path:
-    return dump.with_name(f"{dump.name}.in-memory.{pid}")
+def _fits_in_memory(dump: Path) -> bool:
+    """Does the graph fit under this process's address-space limit? In memory it takes about 1.1x its
+    N-Quads (1000 plans: a 454 MiB dump, +425 MiB, +505 MiB at the peak of loading); 1.5x is asked for."""
+    import resource
+
+    limit, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if limit == resource.RLIM_INFINITY:
+        return True
+    with open("/proc/self/statm") as statm:
+        in_use = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    return in_use + 1.5 * dump.stat().st_size < limit
+
+
+def worker_marker(dump: Path, pid: int, state: str) -> Path:
+    """A file that says how a worker answers: "in-memory", or "on-disk" when the graph did not fit."""
+    return dump.with_name(f"{dump.name}.{state}.{pid}")
 
 
 def _answer(
@@ -292,12 +310,22 @@ class _Worker:
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
             raise EngineUnavailable(f"a query worker did not open the graph within {timeout:.0f} s")
-        message = self.conn.recv()
+        try:
+            message = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            self.process.join(1)
+            raise EngineUnavailable(f"a query worker ended as it started (exit code {self.process.exitcode})") from exc
         if message[0] != "ready":
             raise EngineUnavailable(message[-1])
 
     def in_memory(self) -> bool:
-        return self.process.pid is not None and in_memory_marker(self.snapshot.dump, self.process.pid).exists()
+        return self._marked("in-memory")
+
+    def on_disk_only(self) -> bool:
+        return self._marked("on-disk")
+
+    def _marked(self, state: str) -> bool:
+        return self.process.pid is not None and worker_marker(self.snapshot.dump, self.process.pid, state).exists()
 
     def alive(self) -> bool:
         return self.process.is_alive()
@@ -343,6 +371,9 @@ class Engine:
         self._update_lock: asyncio.Lock | None = None
         self._all: set[_Worker] = set()
         self._all_lock = threading.Lock()
+        self._in_flight: dict[_Worker, Callable[[], None]] = {}  # ends a query's wait (its reader and timer)
+        self._snapshots = 0  # snapshots taken: each gets a new folder, even after a failed update
+        self._pending: Snapshot | None = None  # an update's snapshot, while its workers start
         self._stopping = False
         self.store_path: Path | None = None
 
@@ -359,12 +390,19 @@ class Engine:
         self._idle = asyncio.Queue()
         self._update_lock = asyncio.Lock()
         self._tmpdir = Path(tempfile.mkdtemp(prefix="plankg-serve-"))
-        self._snapshot = await self._in_thread(self._take_snapshot, None)
-        self._threads.submit(self._write_dump, self._snapshot)
-        await self._start_generation()
+        try:
+            self._snapshot = await self._in_thread(self._take_snapshot, None)
+            self.stats.triples = self._snapshot.triples
+            self._start_dump(self._snapshot)
+            await self._start_generation()
+        except BaseException:
+            await self.stop()  # no worker, dump or temporary folder left behind
+            raise
 
     async def stop(self) -> None:
         self._stopping = True
+        for end_wait in list(self._in_flight.values()):  # before their pipes close under the loop's watch
+            end_wait()
         with self._all_lock:
             workers = list(self._all)
             self._all.clear()
@@ -388,16 +426,19 @@ class Engine:
             else:
                 ensure_seeded(store)
             assert self._tmpdir is not None
-            name = f"graph-{self._generation + (1 if update is not None else 0)}"
+            self._snapshots += 1
+            name = f"graph-{self._snapshots}"
             store.store.backup(str(self._tmpdir / name))  # RocksDB checkpoint: hard links, milliseconds
-            self.stats.triples = len(store.store)
-            return Snapshot(self._tmpdir / name, self._tmpdir / f"{name}.nq", self.stats.triples)
+            return Snapshot(self._tmpdir / name, self._tmpdir / f"{name}.nq", len(store.store))
         finally:
             del store  # releases the store's lock: `plankg build` may write to it while we serve
 
-    @staticmethod
-    def _write_dump(snapshot: Snapshot) -> None:
-        """The snapshot as N-Quads, for the workers to load into memory (runs in an engine thread)."""
+    def _start_dump(self, snapshot: Snapshot) -> None:
+        # a daemon thread, not one of the pool's: stopping the service must not wait for a dump of millions of quads
+        threading.Thread(target=self._write_dump, args=(snapshot,), name="plankg-dump", daemon=True).start()
+
+    def _write_dump(self, snapshot: Snapshot) -> None:
+        """The snapshot as N-Quads, for the workers to load into memory."""
         partial = snapshot.dump.with_name(snapshot.dump.name + ".part")
         try:
             source = ox.Store.read_only(str(snapshot.path))
@@ -405,8 +446,14 @@ class Engine:
                 source.dump(out, format=ox.RdfFormat.N_QUADS)
             del source
             partial.rename(snapshot.dump)  # complete, under the name the workers wait for
-        except OSError as exc:  # the workers go on answering from the snapshot on disk
-            log.error("dumping the graph for the query workers failed: %s", exc)
+        except (OSError, RuntimeError) as exc:  # the workers go on answering from the snapshot on disk
+            # (RuntimeError: the snapshot was removed under the dump, after an update no worker could serve)
+            partial.unlink(missing_ok=True)
+            if not self._stopping:
+                log.error("dumping the graph for the query workers failed: %s", exc)
+            return
+        if snapshot is not self._snapshot and snapshot is not self._pending:
+            snapshot.dump.unlink(missing_ok=True)  # an update came first: no worker will load this one
 
     def _spawn(self, generation: int, snapshot: Snapshot) -> _Worker:
         worker = _Worker(self._ctx, snapshot, generation, self.prefixes, self.turtle_prefixes,
@@ -438,11 +485,10 @@ class Engine:
             log.debug("worker clean-up failed", exc_info=True)
 
     def _release(self, worker: _Worker) -> None:
-        """Back to the idle queue (from any thread), or retired if a newer generation has started."""
-        if self._stopping:
-            self._discard(worker, kill=True)
-        elif worker.generation != self._generation:
-            self._discard(worker, kill=False)
+        """Back to the idle queue (from any thread), or retired if a newer generation has started (in an
+        engine thread: stopping a worker waits for it, which the event loop must not)."""
+        if self._stopping or worker.generation != self._generation:
+            self._in_background(self._discard, worker, kill=self._stopping)
         else:
             assert self._loop is not None and self._idle is not None
             self._loop.call_soon_threadsafe(self._idle.put_nowait, worker)
@@ -457,6 +503,8 @@ class Engine:
             try:
                 worker = self._spawn(generation, snapshot)
             except Exception as exc:
+                if self._stopping:
+                    return
                 log.error("starting a query worker failed (attempt %d): %s", attempt, exc)
                 time.sleep(min(2**attempt, 30))
                 continue
@@ -469,11 +517,16 @@ class Engine:
         return await self._loop.run_in_executor(self._threads, function, *args)
 
     async def wait_in_memory(self, timeout: float = READY_TIMEOUT) -> bool:
-        """Until every worker of the current generation answers from memory (True), or `timeout` seconds."""
+        """Until every worker of the current generation answers from memory (True), or one stays on disk
+        because the graph does not fit in its memory limit, or `timeout` seconds pass (False)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not self._stopping:
             with self._all_lock:
                 current = [w for w in self._all if w.generation == self._generation]
+            if any(w.on_disk_only() for w in current):
+                log.warning("the graph does not fit in the workers' memory limit (--worker-memory %s MiB): they "
+                            "answer from disk, several times slower", round((self.settings.worker_memory or 0) / 2**20))
+                return False
             if len(current) >= self.settings.workers and all(w.in_memory() for w in current):
                 return True
             await asyncio.sleep(0.05)
@@ -519,8 +572,10 @@ class Engine:
             raise QueryTimeout(f"the query ran longer than the time limit of {limit:g} s and was stopped")
         if status == "crashed":
             limit = self.settings.worker_memory
-            why = f" (a query that needs more than the worker's {limit / 2**20:.0f} MiB of memory ends it)"
-            raise EngineUnavailable(f"the query engine stopped while answering{why if limit else ''}; try again")
+            why = ""
+            if limit:
+                why = f" (a query that needs more than the worker's {limit / 2**20:.0f} MiB of memory ends it)"
+            raise EngineUnavailable(f"the query engine stopped while answering{why}; try again")
         _, reason, message = reply
         if reason == "syntax":
             raise QuerySyntaxError(message)
@@ -577,12 +632,13 @@ class Engine:
         def finish(reply: tuple, *, healthy: bool) -> None:
             loop.remove_reader(fd)
             timer.cancel()
+            self._in_flight.pop(worker, None)
+            if not future.done():
+                future.set_result(reply)
             if healthy:
                 self._release(worker)
             else:
                 self._replace(worker)
-            if not future.done():
-                future.set_result(reply)
 
         def readable() -> None:
             loop.remove_reader(fd)
@@ -591,7 +647,7 @@ class Engine:
                 # once after the query, so it is read in one go rather than in pieces across callbacks
                 os.set_blocking(fd, True)
                 reply = worker.conn.recv()
-            except (EOFError, OSError, ValueError):
+            except Exception:  # EOF when the worker died; anything else it sent cannot be trusted either
                 finish(("crashed",), healthy=False)
             else:
                 finish(reply, healthy=True)
@@ -607,12 +663,20 @@ class Engine:
             return future
         timer = loop.call_later(self.settings.timeout, expired)
         loop.add_reader(fd, readable)
+        self._in_flight[worker] = lambda: finish(("crashed",), healthy=False)
         return future
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker that overran or broke, and start another of its generation (both in engine threads)."""
-        self._threads.submit(self._discard, worker, kill=True)
-        self._threads.submit(self._respawn, worker.generation)
+        self._in_background(self._discard, worker, kill=True)
+        if not self._stopping:
+            self._in_background(self._respawn, worker.generation)
+
+    def _in_background(self, function, *args, **kwargs) -> None:
+        try:
+            self._threads.submit(function, *args, **kwargs)
+        except RuntimeError:  # the engine has stopped and its threads with it: do it here
+            function(*args, **kwargs)
 
     # ---- updates ----
 
@@ -630,18 +694,23 @@ class Engine:
                 raise QuerySyntaxError(str(exc)) from exc
             except StoreError as exc:
                 raise EngineUnavailable(f"the store cannot be written now: {exc}") from exc
-            except OSError as exc:
+            except (OSError, RuntimeError) as exc:  # RuntimeError: CLEAR of a graph that is not there, and the like
                 raise QueryFailed(f"the update failed: {exc}") from exc
             generation = self._generation + 1
-            self._threads.submit(self._write_dump, snapshot)
+            self._pending = snapshot
+            self._start_dump(snapshot)
             workers = await asyncio.gather(
                 *(self._in_thread(self._spawn, generation, snapshot) for _ in range(self.settings.workers)),
                 return_exceptions=True,
             )
+            self._pending = None
             started = [w for w in workers if isinstance(w, _Worker)]
             if not started:
+                snapshot.dump.unlink(missing_ok=True)
+                self._in_background(shutil.rmtree, snapshot.path, True)
                 raise EngineUnavailable(f"the update was applied but no worker could load it: {workers[0]}")
             self._snapshot, self._generation = snapshot, generation
+            self.stats.triples = snapshot.triples
             for worker in started:
                 self._release(worker)
             # idle workers of the old generation are retired now; busy ones when they finish

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass
 from importlib import resources
 from multiprocessing import get_context
@@ -120,12 +121,13 @@ def build_into(
 ) -> list[Built]:
     """Compile every file and write the plans' graphs, as one build (kg.store.PlanWriter): new plans
     are bulk-loaded while later files compile, plans already in the store are replaced once all have
-    compiled, and nothing counts as written until the build commits, so a bad file or a crash leaves
-    the store as it was.  Two files of the same plan are refused."""
+    compiled, and nothing counts as written until the build commits, so a bad file or a crash before
+    the commit leaves the store as it was; the commit is one transaction for up to WRITE_BATCH replaced
+    plans (with more, earlier batches may land alone).  Two files of the same plan are refused."""
     built: list[Built] = []
     keys = PlanKeys(store)
-    with PlanWriter(store) as writer:
-        for item in iter_compiled(files, jobs):
+    with PlanWriter(store) as writer, closing(iter_compiled(files, jobs)) as compiled:  # a failure stops the pool
+        for item in compiled:
             item = keys.settle(item)
             if on_compiled:
                 on_compiled(item)

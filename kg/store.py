@@ -112,9 +112,10 @@ class PlanStore(ReadSide):
         """Put `triples` in place of the named graph's content (and drop graphs derived from it), atomically."""
         self.replace_graphs([(graph, triples, tuple(also_drop))])
 
-    def replace_graphs(self, graphs: list[tuple[str, Iterable[ox.Triple], Iterable[str]]]) -> None:
-        """Several graph replacements in one transaction (one commit to disk for all of them)."""
-        parts = []
+    def replace_graphs(self, graphs: list[tuple[str, Iterable[ox.Triple], Iterable[str]]], also: str = "") -> None:
+        """Several graph replacements in one transaction (one commit to disk for all of them), with the
+        update `also` in the same transaction if given."""
+        parts = [also] if also else []
         for graph, triples, also_drop in graphs:
             data = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
             parts.extend(f"DROP SILENT GRAPH <{g}>" for g in [graph, *also_drop])
@@ -225,9 +226,11 @@ class PlanWriter:
       so does abort() (leaving a `with` block by an exception): a build that fails or is killed
       leaves none of its new plans behind.
     - A plan already in the store is replaced at commit(), in transactions of WRITE_BATCH plans
-      (one SPARQL update each): its old graph or its new one, never a mix.
-    - Descriptions plans share (ENTITIES_GRAPH) are collected without repeats and loaded at commit():
-      a graph is a set, and plans name the same units and platforms again and again.
+      (one SPARQL update each): its old graph or its new one, never a mix. The last of them also
+      removes the new plans' marks, so a build of up to WRITE_BATCH replaced plans and any number of
+      new ones lands whole or not at all; with more replaced plans, earlier batches may land alone.
+    - Descriptions plans share (ENTITIES_GRAPH) are collected without repeats (a graph is a set, and
+      plans name the same units and platforms again and again) and inserted in that last transaction.
     """
 
     def __init__(self, store: PlanStore, batch: int | None = None) -> None:
@@ -277,19 +280,22 @@ class PlanWriter:
         if self._fresh:
             self._load_fresh()
         self.started = True
+        last = []  # the shared descriptions and the new plans' unmarking, in the last transaction
         if self._shared:
             shared, self._shared = b"".join(line + b"\n" for line in self._shared), {}
-            try:
-                self.store.store.load(shared, format=ox.RdfFormat.N_QUADS)
-            except (OSError, SyntaxError) as exc:
-                raise StoreError(f"writing the shared descriptions failed: {_first_line(exc)}") from exc
-        for start in range(0, len(self._replaced), self.batch):
-            batch = self._replaced[start : start + self.batch]
-            self.store.replace_graphs([(g, _triples_of(data), drops) for g, data, drops in batch])
-        self._replaced = []
+            triples = (ox.serialize(_triples_of(shared), format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
+            last.append(f"INSERT DATA {{ GRAPH <{ENTITIES_GRAPH}> {{\n{triples}\n}} }}")
         if self._marked:
             self.store.flush()  # the bulk-loaded graphs are on disk before their marks go
             marks = "\n".join(f"<{g}> <{LOADING}> true ." for g in self._marked)
-            self.store._update(f"DELETE DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
-            self._marked = []
+            last.append(f"DELETE DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
+        batches = [self._replaced[i : i + self.batch] for i in range(0, len(self._replaced), self.batch)]
+        # with up to WRITE_BATCH replaced plans the whole build lands at once or not at all; with more,
+        # earlier batches land first
+        for number, batch in enumerate(batches, 1):
+            self.store.replace_graphs([(g, _triples_of(data), drops) for g, data, drops in batch],
+                                      also=" ;\n".join(last) if number == len(batches) else "")  # fmt: skip
+        if last and not batches:
+            self.store._update(" ;\n".join(last))
+        self._replaced, self._marked = [], []
         self.store.flush()

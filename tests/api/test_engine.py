@@ -137,11 +137,11 @@ def test_workers_answer_from_the_snapshot_at_once_and_from_memory_once_the_dump_
     dump_allowed = threading.Event()
     write_dump = Engine._write_dump
 
-    def held_back(snapshot):
+    def held_back(self, snapshot):
         dump_allowed.wait(30)
-        write_dump(snapshot)
+        write_dump(self, snapshot)
 
-    monkeypatch.setattr(Engine, "_write_dump", staticmethod(held_back))
+    monkeypatch.setattr(Engine, "_write_dump", held_back)
     query = ("SELECT ?unit WHERE { ?task pk:mentionsPlatform ?p ; pk:involvedUnit ?unit . ?p skos:prefLabel ?name } "
              "ORDER BY ?unit")
 
@@ -157,6 +157,63 @@ def test_workers_answer_from_the_snapshot_at_once_and_from_memory_once_the_dump_
             for _ in range(2):  # both workers, from memory now: the same answer
                 answer = json.loads((await engine.query(query, {"name": ox.Literal("赣通码", language="zh")})).data)
                 assert answer == from_disk and len({r["unit"]["value"] for r in answer["results"]["bindings"]}) == 9
+        finally:
+            await engine.stop()
+
+    run(scenario())
+
+
+def test_a_worker_that_dies_mid_query_gives_503_and_is_replaced(api_store):
+    """Without a memory limit too (the message names the limit only when there is one)."""
+    import os
+    import signal
+
+    from plankg.api.engine import EngineUnavailable
+
+    async def scenario():
+        engine = Engine(Settings(store_path=api_store, workers=1, timeout=30))
+        await engine.start()
+        try:
+            running = asyncio.create_task(engine.query(EXPLOSIVE_QUERY))
+            await asyncio.sleep(0.3)
+            (worker,) = engine._all
+            os.kill(worker.process.pid, signal.SIGKILL)
+            with pytest.raises(EngineUnavailable, match="stopped while answering; try again"):
+                await running
+            result = await engine.query("ASK { ?t a pk:Task }")
+            assert json.loads(result.data)["boolean"] is True
+        finally:
+            await engine.stop()
+
+    run(scenario())
+
+
+def test_an_update_no_worker_could_serve_does_not_stop_the_next_one(api_store, tmp_path, monkeypatch):
+    import shutil
+
+    from plankg.api.engine import EngineUnavailable, QueryFailed
+
+    store = tmp_path / "store"
+    shutil.copytree(api_store, store)
+    spawn = Engine._spawn
+
+    async def scenario():
+        engine = Engine(Settings(store_path=store, workers=1, update_token="t"))
+        await engine.start()
+        try:
+            def broken(self, generation, snapshot):
+                raise EngineUnavailable("a query worker ended as it started (exit code 1)")
+
+            monkeypatch.setattr(Engine, "_spawn", broken)
+            with pytest.raises(EngineUnavailable, match="no worker could load it"):
+                await engine.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "1" } }')
+            monkeypatch.setattr(Engine, "_spawn", spawn)
+            await engine.update('INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "2" } }')
+            result = await engine.query("SELECT ?o WHERE { <urn:a> <urn:b> ?o } ORDER BY ?o")
+            assert [r["o"]["value"] for r in json.loads(result.data)["results"]["bindings"]] == ["1", "2"]
+            with pytest.raises(QueryFailed, match="the update failed"):
+                await engine.update("CLEAR GRAPH <urn:no-such-graph>")
+            assert len(list(engine._tmpdir.glob("graph-*.nq.part"))) == 0
         finally:
             await engine.stop()
 

@@ -369,3 +369,68 @@ def test_an_edited_title_in_the_same_file_replaces_the_plan(tmp_path: Path, data
     assert again.ids.plan == first.ids.plan
     assert [p.title for p in store.plans() if p.graph == first.ids.graph] == ["抚州市政务数据治理2025年工作要点"]
     assert count(store, "SELECT (COUNT(?t) AS ?n) WHERE { ?t a pk:Task }") == 4
+
+
+class _FailsAt:
+    """The store's engine, with the n-th write (update, load, bulk_load) interrupted as Ctrl-C would."""
+
+    def __init__(self, inner: ox.Store, at: int) -> None:
+        self.inner, self.at, self.calls = inner, at, 0
+
+    def __getattr__(self, name: str):
+        attribute = getattr(self.inner, name)
+        if name not in ("update", "load", "bulk_load"):
+            return attribute
+
+        def write(*args, **kwargs):
+            self.calls += 1
+            if self.calls == self.at:
+                raise KeyboardInterrupt
+            return attribute(*args, **kwargs)
+
+        return write
+
+
+def test_a_build_that_adds_and_replaces_plans_lands_whole_or_not_at_all(tmp_path: Path, seed_path: Path,
+                                                                        data_dir: Path) -> None:  # fmt: skip
+    """Interrupted at each of its writes in turn, a build of two changed plans and one new one leaves the
+    store exactly as before or exactly as after it, never the changed plans without the new one."""
+    import gc
+
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    old_files = [folder / "seed.txt", folder / "no_lead.txt"]
+    shutil.copy(seed_path, old_files[0])
+    shutil.copy(data_dir / "no_lead_plan.txt", old_files[1])
+    base = PlanStore(tmp_path / "base")
+    build_into(base, old_files)
+    before = dump(base)
+    del base
+    gc.collect()  # closed, so that its folder can be copied: copies keep the blank nodes' labels
+    for path in old_files:  # the same plans, changed
+        path.write_text(path.read_text(encoding="utf-8").replace("推进", "加快推进"), encoding="utf-8")
+    plans = [*old_files, data_dir / "numbering_gap_plan.txt"]
+    shutil.copytree(tmp_path / "base", tmp_path / "after")
+    after_store = PlanStore(tmp_path / "after")
+    build_into(after_store, plans)
+    after = dump(after_store)
+    assert after != before
+
+    outcomes = []
+    for at in range(1, 12):
+        shutil.copytree(tmp_path / "base", tmp_path / f"try-{at}")
+        store = PlanStore(tmp_path / f"try-{at}")
+        failing = _FailsAt(store.store, at)
+        store.store = failing
+        try:
+            build_into(store, plans)
+            outcomes.append("finished")
+        except KeyboardInterrupt:
+            outcomes.append("interrupted")
+        store.store = failing.inner
+        now = dump(store)
+        assert now in (before, after), f"interrupted at write {at}: the store is neither as before nor as after"
+        if outcomes[-1] == "finished":
+            assert now == after
+            break
+    assert "interrupted" in outcomes and outcomes[-1] == "finished"
