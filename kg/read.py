@@ -125,12 +125,93 @@ def docx_text(data: bytes, name: str) -> str:
             raise PlanError(name, None, f"unpacks to more than {MAX_DOCX_UNPACKED >> 20} MB; a .docx plan unpacks "
                             "to a few (is it a zip bomb?)")  # fmt: skip
         document = docx.Document(io.BytesIO(data))  # reads every part whole: checked before
-        return "\n".join(paragraph.text for paragraph in document.paragraphs)
+        return "\n".join(_docx_lines(document))
     except PlanError:
         raise
     except Exception as exc:  # a damaged file fails anywhere inside zipfile, zlib, lxml or python-docx
         detail = str(exc).strip().splitlines()[0][:120] if str(exc).strip() else type(exc).__name__
         raise PlanError(name, None, f"is not a readable .docx file ({detail})") from exc
+
+
+def _docx_lines(document) -> list[str]:
+    """The body's paragraphs and tables in document order; a table row is one line, its cells apart."""
+    from docx.table import Table
+
+    lines = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            rows = [_row_texts(row) for row in block.rows]
+            lines.extend(table_lines(rows))
+        else:
+            lines.append(block.text)
+    return lines
+
+
+def _row_texts(row) -> list[str]:
+    """A table row's cells as text, one per column; a merged cell, which python-docx gives again for each
+    column it spans, counts in its first column only."""
+    seen, texts = set(), []
+    for cell in row.cells:
+        texts.append("" if id(cell._tc) in seen else " ".join(cell.text.split()))
+        seen.add(id(cell._tc))
+    return texts
+
+
+# A responsibility table (分工表): which header names which column.
+_TASK_HEADER = re.compile(r"任务|工作内容|工作事项|重点工作|事项|举措")
+_DETAIL_HEADER = re.compile(r"具体内容|主要内容|工作措施|具体措施|内容")
+_LEAD_HEADER = re.compile(r"牵头")
+_COOPERATING_HEADER = re.compile(r"配合|协同|参与")
+_RESPONSIBLE_HEADER = re.compile(r"责任单位|责任部门|负责单位|主体")
+_DEADLINE_HEADER = re.compile(r"时限|时间|进度|节点")
+
+
+def table_lines(rows: list[list[str]]) -> list[str]:
+    """A table as lines of text: a responsibility table as task lines (responsibility_lines), any other
+    one line per row, its non-empty cells apart."""
+    found = responsibility_lines(rows)
+    if found is not None:
+        return found
+    return ["　".join(cell for cell in row if cell) for row in rows]
+
+
+def responsibility_lines(rows: list[list[str]]) -> list[str] | None:
+    """A responsibility table (分工表: its header names a task column and a lead or responsible column)
+    as one task line per row in the genre's own form, "N.任务。内容（牵头单位：…；配合单位：…；完成时限：…）",
+    which the parser reads like any plan; None for any other table."""
+    if not rows:
+        return None
+    header = rows[0]
+
+    def column(pattern: re.Pattern, taken: set[int]) -> int | None:
+        return next((i for i, name in enumerate(header) if i not in taken and pattern.search(name)), None)
+
+    taken: set[int] = set()
+    columns = {}
+    for key, pattern in (("lead", _LEAD_HEADER), ("cooperating", _COOPERATING_HEADER),
+                         ("responsible", _RESPONSIBLE_HEADER), ("deadline", _DEADLINE_HEADER),
+                         ("detail", _DETAIL_HEADER), ("task", _TASK_HEADER)):  # fmt: skip
+        found = column(pattern, taken)
+        if found is not None:
+            columns[key] = found
+            taken.add(found)
+    if "task" not in columns or not ({"lead", "responsible"} & set(columns)):
+        return None
+    lines = []
+    number = 0
+    for row in rows[1:]:
+        cell = {key: row[i].strip() if i < len(row) else "" for key, i in columns.items()}
+        if not cell["task"]:
+            continue
+        number += 1
+        clause = [f"{name}：{cell[key]}" for key, name in (("lead", "牵头单位"), ("cooperating", "配合单位"),
+                                                          ("responsible", "责任单位"), ("deadline", "完成时限"))
+                  if cell.get(key)]  # fmt: skip
+        task = cell["task"].rstrip("。；;")
+        detail = cell.get("detail", "").rstrip("。；;")
+        text = f"{task}。{detail}。" if detail and detail != task else f"{task}。"
+        lines.append(f"{number}.{text}" + (f"（{'；'.join(clause)}）" if clause else ""))
+    return lines
 
 
 def _unpacks_to_more_than(data: bytes, limit: int) -> bool:
@@ -238,6 +319,9 @@ def block_lines(node) -> list[str]:
                 flush()
         elif isinstance(child, NavigableString):
             current.append(str(child))
+        elif child.name == "table" and (tasks := _html_responsibility_table(child)) is not None:
+            flush()
+            lines.extend(tasks)
         else:
             block = child.name in BLOCK_TAGS
             if block:
@@ -245,6 +329,22 @@ def block_lines(node) -> list[str]:
             stack.append((iter(child.children), block))
     flush()
     return lines
+
+
+def _html_responsibility_table(table) -> list[str] | None:
+    """A 分工表 on a web page as task lines; None for any other table (pages are often laid out in tables,
+    whose text is read as blocks like any other)."""
+    if table.find("table") is not None:
+        return None
+    rows = []
+    for row in table.find_all("tr"):
+        texts = []
+        for cell in row.find_all(["td", "th"]):
+            span = int(cell.get("colspan", "1")) if str(cell.get("colspan", "1")).isdigit() else 1
+            texts += [" ".join(cell.get_text(" ").split())] + [""] * (min(span, 50) - 1)  # counted in its first column
+        if texts:
+            rows.append(texts)
+    return responsibility_lines(rows)
 
 
 def cjk_count(text: str) -> int:

@@ -260,3 +260,29 @@ def test_html_without_text(tmp_path: Path) -> None:
 def test_truncated_utf16_is_a_plan_error(tmp_path: Path) -> None:
     """A UTF-16 BOM followed by an odd number of bytes cannot be decoded: that is bad input, not a crash."""
     assert_plan_error(write(tmp_path, "utf16.txt", b"\xff\xfe" + "一、总则".encode("utf-16-le") + b"\x00"), "")
+
+
+def test_a_responsibility_table_becomes_task_lines_in_the_genre_form():
+    from plankg.kg.read import responsibility_lines, table_lines
+
+    rows = [
+        ["序号", "主要任务", "责任单位", "时间节点"],
+        ["1", "建设一体化政务服务平台", "市行政审批局、市数据局", "2025年6月底前"],
+        ["", "", "", ""],
+        ["2", "完善数据共享机制；", "市数据局", ""],
+    ]
+    assert responsibility_lines(rows) == [
+        "1.建设一体化政务服务平台。（责任单位：市行政审批局、市数据局；完成时限：2025年6月底前）",
+        "2.完善数据共享机制。（责任单位：市数据局）",
+    ]
+    assert table_lines(rows) == responsibility_lines(rows)
+
+
+def test_other_tables_are_rows_of_cells():
+    from plankg.kg.read import responsibility_lines, table_lines
+
+    budget = [["项目", "金额（万元）", "备注"], ["城市大脑", "1200", "续建"], ["城市大脑", "1200", ""], ["9", "9", "9"]]
+    assert responsibility_lines(budget) is None
+    assert table_lines(budget) == ["项目　金额（万元）　备注", "城市大脑　1200　续建", "城市大脑　1200", "9　9　9"]
+    assert responsibility_lines([["任务", "内容"], ["甲", "乙"]]) is None  # no lead or responsible column
+    assert responsibility_lines([]) is None
