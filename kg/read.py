@@ -337,14 +337,34 @@ def _html_responsibility_table(table) -> list[str] | None:
     if table.find("table") is not None:
         return None
     rows = []
+    carried: dict[int, tuple[str, int]] = {}  # column → (text of a cell with rowspan, rows it still covers)
     for row in table.find_all("tr"):
-        texts = []
-        for cell in row.find_all(["td", "th"]):
-            span = int(cell.get("colspan", "1")) if str(cell.get("colspan", "1")).isdigit() else 1
-            texts += [" ".join(cell.get_text(" ").split())] + [""] * (min(span, 50) - 1)  # counted in its first column
+        texts: list[str] = []
+        cells = iter(row.find_all(["td", "th"]))
+        while True:
+            column = len(texts)
+            if column in carried:  # a cell from a row above spans this one: a lead unit for several tasks
+                text, left = carried.pop(column)
+                texts.append(text)
+                if left > 1:
+                    carried[column] = (text, left - 1)
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            text = " ".join(cell.get_text(" ").split())
+            down = _span(cell, "rowspan")
+            if down > 1:
+                carried[column] = (text, down - 1)
+            texts += [text] + [""] * (_span(cell, "colspan") - 1)  # across columns: counted in its first
         if texts:
             rows.append(texts)
     return responsibility_lines(rows)
+
+
+def _span(cell, attribute: str) -> int:
+    value = str(cell.get(attribute, "1")).strip()
+    return min(int(value), 100) if value.isdigit() and int(value) > 0 else 1
 
 
 def cjk_count(text: str) -> int:

@@ -286,3 +286,27 @@ def test_other_tables_are_rows_of_cells():
     assert table_lines(budget) == ["项目　金额（万元）　备注", "城市大脑　1200　续建", "城市大脑　1200", "9　9　9"]
     assert responsibility_lines([["任务", "内容"], ["甲", "乙"]]) is None  # no lead or responsible column
     assert responsibility_lines([]) is None
+
+
+def test_a_web_page_responsibility_table_with_spanning_cells(tmp_path):
+    """A lead unit's cell spanning three rows (rowspan) leads each of them; a cell across two columns
+    (colspan) counts in its first."""
+    page = tmp_path / "plan.html"
+    page.write_text(
+        """<html><head><meta charset="utf-8"><title>某市2025年数据工作实施方案</title></head><body>
+<div class="article-content"><h1>某市2025年数据工作实施方案</h1><p>重点任务分工如下：</p>
+<table><tr><th>序号</th><th>重点任务</th><th>牵头单位</th><th>配合单位</th><th>完成时限</th></tr>
+<tr><td>1</td><td>编制数据资源目录</td><td rowspan="3">市数据局</td><td>市直各部门</td><td>2025年6月底前</td></tr>
+<tr><td>2</td><td>建设数据共享平台</td><td>市财政局</td><td>2025年9月底前</td></tr>
+<tr><td>3</td><td>开展数据质量评估</td><td colspan="2">（无）</td></tr>
+<tr><td>4</td><td>完善安全制度</td><td>市委网信办</td><td>市公安局</td><td>年底前</td></tr>
+</table></div></body></html>""",
+        encoding="utf-8",
+    )
+    lines = [line for line in read_document(page).text.splitlines() if line[:1].isdigit()]
+    assert lines == [
+        "1.编制数据资源目录。(牵头单位:市数据局;配合单位:市直各部门;完成时限:2025年6月底前)",
+        "2.建设数据共享平台。(牵头单位:市数据局;配合单位:市财政局;完成时限:2025年9月底前)",
+        "3.开展数据质量评估。(牵头单位:市数据局;配合单位:(无))",
+        "4.完善安全制度。(牵头单位:市委网信办;配合单位:市公安局;完成时限:年底前)",
+    ]
