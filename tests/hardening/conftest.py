@@ -18,6 +18,8 @@ import subprocess
 import sys
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -163,6 +165,43 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(store: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`plankg serve --store STORE OPTIONS` on 127.0.0.1 and a free port, as the command line starts it,
+    once it answers /api/status (at most 60 s): its URL and process; stopped again afterwards. Its output
+    goes to serve.log beside the store."""
+    import time
+
+    import httpx
+
+    port = free_port()
+    log_path = store.parent / "serve.log"
+    command = [sys.executable, "-m", "plankg", "serve", "--store", str(store), "--port", str(port), *options]
+    with open(log_path, "w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "PYTHONUNBUFFERED": "1"})  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, log_path.read_text()
+            try:
+                if httpx.get(url + "/api/status", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "plankg serve did not answer within 60 s"
+            time.sleep(0.1)
+        yield url, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=15)
 
 
 def rss_kb(pid: int) -> int:

@@ -11,10 +11,8 @@ worker processes is read from /proc at the start and at the end of the second ha
 
 from __future__ import annotations
 
-import os
 import random
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -23,7 +21,7 @@ from collections.abc import Callable, Iterator
 import httpx
 import pytest
 
-from .conftest import build_store, free_port, tree_rss_kb
+from .conftest import build_store, serving, tree_rss_kb
 
 LOAD_SECONDS = 30.0
 CLIENTS = 50
@@ -49,32 +47,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subp
     from plankg.kg.pipeline import bundled_seed
 
     store = build_store(tmp_path_factory.mktemp("load") / "store", [bundled_seed()])
-    port = free_port()
-    log = open(store.parent / "serve.log", "w")  # noqa: SIM115 - closed after the server stops
-    command = [sys.executable, "-m", "plankg", "serve", "--store", str(store), "--port", str(port)]
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, (store.parent / "serve.log").read_text()
-            try:
-                if httpx.get(url + "/api/status", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "plankg serve did not answer within 60 s"
-            time.sleep(0.1)
+    with serving(store) as (url, process):
         yield url, process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
-        log.close()
 
 
 # ---- the requests and what each must answer -----------------------------------------------------

@@ -12,10 +12,6 @@ and a few generated cases; the one check is that no answer is a server error.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
@@ -24,7 +20,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
-from .conftest import build_store, free_port, make_corpus, seed_and_test_plans
+from .conftest import build_store, make_corpus, seed_and_test_plans, serving
 
 
 @schemathesis.serializer("application/sparql-query", "application/sparql-update")
@@ -37,36 +33,10 @@ def many_plans_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     root = tmp_path_factory.mktemp("schemathesis")
     corpus = make_corpus(root / "plans", 40, seed=7)
     store = build_store(root / "store", [*seed_and_test_plans(), *corpus])
-    port = free_port()
-    log_path = root / "serve.log"
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "plankg", "serve", "--store", str(store), "--port", str(port), "--timeout", "5"],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log_path.read_text()
-            try:
-                status = httpx.get(url + "/api/status", timeout=2)
-                if status.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "plankg serve did not answer within 60 s"
-            time.sleep(0.1)
+    with serving(store, "--timeout", "5") as (url, _):
         plans = httpx.get(url + "/api/plans", timeout=30).json()
         assert len(plans) > 45
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
 
 
 @pytest.fixture(scope="module")
