@@ -70,17 +70,6 @@ def _nquads(triples: list[ox.Triple], graph: str) -> bytes:
     return ox.serialize(quads, format=ox.RdfFormat.N_QUADS) or b""
 
 
-def compile_files(files: list[Path], on_compiled: Callable[[Built], None] | None = None,
-                  jobs: int | None = None) -> list[Built]:  # fmt: skip
-    """Every file compiled, in order; in parallel worker processes when there are many."""
-    built = []
-    for item in iter_compiled(files, jobs):
-        built.append(item)
-        if on_compiled:
-            on_compiled(item)
-    return built
-
-
 def iter_compiled(files: list[Path], jobs: int | None = None) -> Iterator[Built]:
     """Each file compiled, in order, as soon as it is; in parallel worker processes when there are many."""
     jobs = jobs or min(os.cpu_count() or 1, 8)

@@ -240,13 +240,12 @@ class PlanWriter:
         self._marked: list[str] = []
         self._replaced: list[tuple[str, bytes, tuple[str, ...]]] = []
         self._shared: dict[bytes, None] = {}
-        self.started = False  # True once something was written
 
     def __enter__(self) -> PlanWriter:
         return self
 
     def __exit__(self, kind, value, traceback) -> None:
-        if kind is not None and self.started:
+        if kind is not None:  # drops the graphs this build marked, if it got as far as marking any
             self.store.drop_unfinished()
 
     def add(self, graph: str, nquads: bytes, drops: Iterable[str] = ()) -> None:
@@ -265,7 +264,6 @@ class PlanWriter:
 
     def _load_fresh(self) -> None:
         batch, self._fresh = self._fresh, []
-        self.started = True
         marks = "\n".join(f"<{g}> <{LOADING}> true ." for g, _, _ in batch)
         derived = "".join(f"DROP SILENT GRAPH <{d}> ;\n" for _, _, drops in batch for d in drops)
         self.store._update(f"{derived}INSERT DATA {{ GRAPH <{MANIFEST_GRAPH}> {{ {marks} }} }}")
@@ -279,7 +277,6 @@ class PlanWriter:
     def commit(self) -> None:
         if self._fresh:
             self._load_fresh()
-        self.started = True
         last = []  # the shared descriptions and the new plans' unmarking, in the last transaction
         if self._shared:
             shared, self._shared = b"".join(line + b"\n" for line in self._shared), {}
